@@ -1,0 +1,139 @@
+/**
+ * One side of a price-level book: levels sorted best-first in two parallel Float64Arrays.
+ *
+ * Both sides share one code path by storing a *key* = price × dir, with dir = −1 for bids and +1 for
+ * asks, so "best first" is always "ascending key" and one binary search serves both. Negation is exact
+ * in float64, so `key * dir` gives back the very same price.
+ *
+ * Inserts and deletes shift the live range with `copyWithin` (a memmove): with ~1,000 levels and
+ * updates clustered near the top this beats a tree by a wide margin (perf-limits.md §3). Capacity
+ * doubles only when an insert finds the arrays full; steady-state updates never allocate.
+ */
+export const BID = 0;
+export const ASK = 1;
+export type Side = typeof BID | typeof ASK;
+
+export class BookSide {
+  /** price × dir, ascending (best first); valid in [0, count). */
+  keys: Float64Array;
+  sizes: Float64Array;
+  count = 0;
+  readonly dir: 1 | -1;
+
+  constructor(side: Side, initialCapacity = 1024) {
+    this.dir = side === BID ? -1 : 1;
+    const cap = Math.max(4, initialCapacity | 0);
+    this.keys = new Float64Array(cap);
+    this.sizes = new Float64Array(cap);
+  }
+
+  get capacity(): number {
+    return this.keys.length;
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  /** Make room for at least `n` levels (used before a snapshot so loading it grows at most once). */
+  reserve(n: number): void {
+    if (n <= this.keys.length) return;
+    let cap = this.keys.length;
+    while (cap < n) cap *= 2;
+    const k = new Float64Array(cap);
+    const s = new Float64Array(cap);
+    k.set(this.keys.subarray(0, this.count));
+    s.set(this.sizes.subarray(0, this.count));
+    this.keys = k;
+    this.sizes = s;
+  }
+
+  /** Index of the first key ≥ `key` (lower bound) in the live range. */
+  private lowerBound(key: number): number {
+    const keys = this.keys;
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Set the absolute size at `price`; size 0 (or less) deletes the level. Returns the level's index
+   * after the change (its rank from the top), or −1 when a delete hit no level.
+   */
+  set(price: number, size: number): number {
+    const key = price * this.dir;
+    const i = this.lowerBound(key);
+    const n = this.count;
+    const found = i < n && this.keys[i] === key;
+    if (size > 0) {
+      if (found) {
+        this.sizes[i] = size;
+        return i;
+      }
+      if (n === this.keys.length) this.reserve(n + 1);
+      if (i < n) {
+        this.keys.copyWithin(i + 1, i, n);
+        this.sizes.copyWithin(i + 1, i, n);
+      }
+      this.keys[i] = key;
+      this.sizes[i] = size;
+      this.count = n + 1;
+      return i;
+    }
+    if (!found) return -1;
+    if (i < n - 1) {
+      this.keys.copyWithin(i, i + 1, n);
+      this.sizes.copyWithin(i, i + 1, n);
+    }
+    this.count = n - 1;
+    return i;
+  }
+
+  /** Best price, or NaN when the side is empty. */
+  bestPrice(): number {
+    return this.count > 0 ? this.keys[0]! * this.dir : NaN;
+  }
+
+  bestSize(): number {
+    return this.count > 0 ? this.sizes[0]! : NaN;
+  }
+
+  priceAt(i: number): number {
+    return this.keys[i]! * this.dir;
+  }
+
+  sizeAt(i: number): number {
+    return this.sizes[i]!;
+  }
+
+  /** Size at an exact price, 0 when absent. */
+  sizeOf(price: number): number {
+    const key = price * this.dir;
+    const i = this.lowerBound(key);
+    return i < this.count && this.keys[i] === key ? this.sizes[i]! : 0;
+  }
+
+  /**
+   * Write up to `n` levels as interleaved [px0, sz0, px1, sz1, …] best-first into `out`, zero the
+   * remaining slots of the first `n` pairs (so a fixed-size message never carries stale levels), and
+   * return how many levels were written. No allocation.
+   */
+  writeTop(out: Float64Array, n: number): number {
+    const m = n < this.count ? n : this.count;
+    const keys = this.keys;
+    const sizes = this.sizes;
+    const dir = this.dir;
+    for (let i = 0, j = 0; i < m; i++, j += 2) {
+      out[j] = keys[i]! * dir;
+      out[j + 1] = sizes[i]!;
+    }
+    const end = 2 * n < out.length ? 2 * n : out.length;
+    if (2 * m < end) out.fill(0, 2 * m, end);
+    return m;
+  }
+}
