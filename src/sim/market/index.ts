@@ -1,0 +1,10 @@
+export { ASSETS, ASSET_SPECS, CEX_VENUES, formatPrice, formatSize, formatUnits, parseUnits } from './assets.ts';
+export type { Asset, AssetSpec, CexVenue, Venue } from './assets.ts';
+export { Book, evolveBook, takeLiquidity, DEFAULT_BOOK_SHAPE } from './book.ts';
+export type { BookShape, Fill, L2Change, Level, Side } from './book.ts';
+export { DEFAULT_AUTO_DISLOCATIONS, arbDirection } from './dislocations.ts';
+export type { ArbDirection, AutoDislocations, DislocationSpec, TruthWindow } from './dislocations.ts';
+export { MarketModel, DEFAULT_FOLLOWERS } from './model.ts';
+export type { BookSnapshot, BookUpdate, MarketEvent, MarketOptions, PoolUpdate, TradePrint } from './model.ts';
+export { ManualScheduler, timerScheduler } from './scheduler.ts';
+export type { Scheduler, Timer } from './scheduler.ts';
