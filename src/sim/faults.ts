@@ -1,0 +1,113 @@
+import type { Scheduler, Timer } from './market/scheduler.ts';
+
+export type FaultKind = 'drop' | 'gap' | 'delay' | 'stale' | 'reconnect' | 'partial_fill';
+
+/** A fault request as `POST /sim/faults` and `faults.inject()` accept it. */
+export interface FaultRequest {
+  venue: string;
+  kind: FaultKind;
+  /** gap: messages to lose; partial_fill: orders to partially fill. Default 1. */
+  count?: number;
+  /** delay: added latency per outgoing message. */
+  delay_ms?: number;
+  /** delay/stale: how long the fault lasts (delay defaults to until cleared by delay_ms 0). */
+  duration_ms?: number;
+  /** partial_fill: fraction of the requested size that fills (default 0.5). */
+  fill_ratio?: number;
+}
+
+/**
+ * Per-venue fault state. Servers read it on every outgoing message; `drop` and `reconnect` are
+ * pushed to the servers' listeners because they act on live sockets at once.
+ */
+export class VenueFaults {
+  delay_ms = 0;
+  /** Market-data messages still to lose (a real loss: data and, where the venue has one, its sequence number). */
+  pending_gaps = 0;
+  stale = false;
+  partial_fills = 0;
+  partial_ratio = 0.5;
+  private readonly dropListeners = new Set<() => void>();
+  private readonly reconnectListeners = new Set<() => void>();
+  private readonly resumeListeners = new Set<() => void>();
+  private timers: Timer[] = [];
+
+  constructor(
+    readonly venue: string,
+    private readonly scheduler: Scheduler,
+  ) {}
+
+  onDrop(fn: () => void): () => void {
+    this.dropListeners.add(fn);
+    return () => this.dropListeners.delete(fn);
+  }
+
+  onReconnectRequest(fn: () => void): () => void {
+    this.reconnectListeners.add(fn);
+    return () => this.reconnectListeners.delete(fn);
+  }
+
+  /** Called when a stale period ends, so held messages go out in order. */
+  onResume(fn: () => void): () => void {
+    this.resumeListeners.add(fn);
+    return () => this.resumeListeners.delete(fn);
+  }
+
+  /** Take one pending gap if any: the caller then loses the message it was about to send. */
+  takeGap(): boolean {
+    if (this.pending_gaps <= 0) return false;
+    this.pending_gaps--;
+    return true;
+  }
+
+  /** Take one pending partial fill; returns the fill ratio to apply, or undefined. */
+  takePartial(): number | undefined {
+    if (this.partial_fills <= 0) return undefined;
+    this.partial_fills--;
+    return this.partial_ratio;
+  }
+
+  apply(f: FaultRequest): void {
+    switch (f.kind) {
+      case 'drop':
+        for (const fn of [...this.dropListeners]) fn();
+        return;
+      case 'gap':
+        this.pending_gaps += f.count ?? 1;
+        return;
+      case 'delay':
+        this.delay_ms = Math.max(0, f.delay_ms ?? 0);
+        if (f.duration_ms !== undefined) this.later(f.duration_ms, () => (this.delay_ms = 0));
+        return;
+      case 'stale':
+        this.stale = true;
+        this.later(f.duration_ms ?? 15_000, () => {
+          this.stale = false;
+          for (const fn of [...this.resumeListeners]) fn();
+        });
+        return;
+      case 'reconnect':
+        for (const fn of [...this.reconnectListeners]) fn();
+        return;
+      case 'partial_fill':
+        this.partial_fills += f.count ?? 1;
+        this.partial_ratio = f.fill_ratio ?? 0.5;
+        return;
+    }
+  }
+
+  close(): void {
+    for (const t of this.timers) t.cancel();
+    this.timers = [];
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = this.scheduler.after(ms, () => {
+      this.timers = this.timers.filter((x) => x !== t);
+      fn();
+    });
+    this.timers.push(t);
+  }
+}
+
+export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'gap', 'delay', 'stale', 'reconnect', 'partial_fill'];

@@ -1,0 +1,52 @@
+import type { WebSocket } from 'ws';
+import type { VenueFaults } from '../faults.ts';
+import type { Scheduler, Timer } from '../market/scheduler.ts';
+import { isOpen } from './server.ts';
+
+/**
+ * Outgoing messages of one socket. Text is frozen when a message is queued (its sequence number
+ * belongs to that moment), and a delay fault holds messages in FIFO order, like a slow network
+ * path, rather than reordering them.
+ */
+export class Outbox {
+  private queue: { due_ms: number; text: string }[] = [];
+  private timer: Timer | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly scheduler: Scheduler,
+    private readonly faults: VenueFaults,
+  ) {}
+
+  send(msg: unknown): void {
+    const text = JSON.stringify(msg);
+    const delay = this.faults.delay_ms;
+    if (delay <= 0 && this.queue.length === 0) {
+      this.write(text);
+      return;
+    }
+    this.queue.push({ due_ms: this.scheduler.clock.nowMs() + delay, text });
+    this.arm();
+  }
+
+  close(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.queue = [];
+  }
+
+  private arm(): void {
+    if (this.timer !== undefined || this.queue.length === 0) return;
+    const wait = Math.max(0, this.queue[0].due_ms - this.scheduler.clock.nowMs());
+    this.timer = this.scheduler.after(wait, () => {
+      this.timer = undefined;
+      const now = this.scheduler.clock.nowMs();
+      while (this.queue.length > 0 && this.queue[0].due_ms <= now) this.write(this.queue.shift()!.text);
+      this.arm();
+    });
+  }
+
+  private write(text: string): void {
+    if (isOpen(this.ws)) this.ws.send(text);
+  }
+}
