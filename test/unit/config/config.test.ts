@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '../../../src/shared/config/index.ts';
+
+const DEFAULT = new URL('../../../config/default.yaml', import.meta.url).pathname;
+const text = readFileSync(DEFAULT, 'utf8');
+
+function problems(yaml: string): string[] {
+  try {
+    parseConfig(yaml, 'bad.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).code).toBe('CONFIG_INVALID');
+    expect((e as ConfigError).message).toContain('bad.yaml');
+    return (e as ConfigError).problems;
+  }
+  throw new Error('config unexpectedly valid');
+}
+
+describe('config', () => {
+  it('loads the default file: sim mode, SOL enabled, BTC and ETH present but disabled, defaults filled', () => {
+    const cfg = loadConfig(DEFAULT);
+    expect(cfg.mode).toBe('sim');
+    expect(cfg.assets.map((a) => [a.asset, a.enabled])).toEqual([['SOL', true], ['BTC', false], ['ETH', false]]);
+    expect(cfg.edge).toMatchObject({ host: '127.0.0.1', port: 8080 });
+    expect(cfg.assets[0]!.cex_routes[2]).toMatchObject({ venue: 'bitstamp', ioc_epsilon_pct: 0.1, book_depth_levels: 10, book_usage_cap_pct: 30 });
+    expect(cfg.assets[1]!.signal.window_grace_sec).toBe(20);
+    expect(cfg.venues.coinbase.credentials).toEqual({ key_name_env: 'COINBASE_API_KEY_NAME', private_key_env: 'COINBASE_API_PRIVATE_KEY' });
+    expect(cfg.supervisor.unresponsive_ms).toBe(3000);
+  });
+
+  it('applies command-line overrides for mode, port and data dir', () => {
+    const cfg = loadConfig(DEFAULT, { mode: 'paper', port: 9000, dataDir: '/tmp/x' });
+    expect([cfg.mode, cfg.edge.port, cfg.data_dir]).toEqual(['paper', 9000, '/tmp/x']);
+  });
+
+  it('names the path of an unknown key', () => {
+    const p = problems(text.replace('book_usage_cap_pct: 30\n      - venue: gemini', 'book_usage_cap_pct: 30\n        bogus_key: 1\n      - venue: gemini'));
+    expect(p).toEqual([expect.stringMatching(/^assets\[0\]\.cex_routes\[0\]: unknown key "bogus_key"/)]);
+  });
+
+  it('names the path, the expected type and what was found for a wrong type', () => {
+    const p = problems(text.replace('taker_fee_bps: 35\n        ioc', 'taker_fee_bps: "cheap"\n        ioc'));
+    expect(p).toEqual(['assets[0].cex_routes[1].taker_fee_bps: expected number, found string "cheap"']);
+  });
+
+  it('names the path of a missing required field', () => {
+    const p = problems(text.replace('        taker_fee_bps: 40\n', ''));
+    expect(p).toEqual(['assets[0].cex_routes[2].taker_fee_bps: expected number, found nothing (missing)']);
+  });
+
+  it('reports every structural problem at once', () => {
+    const p = problems(text.replace('swap_fee_bps: 4', 'swap_fee_bps: -4').replace('mode: sim', 'mode: turbo'));
+    expect(p).toHaveLength(2);
+    expect(p[0]).toMatch(/^mode: expected one of "sim" \| "paper" \| "live", found string "turbo"/);
+    expect(p[1]).toMatch(/^assets\[0\]\.dex_route\.pools\[0\]\.swap_fee_bps: .*found number -4/);
+  });
+
+  it('checks cross-field rules on an otherwise valid file', () => {
+    const p = problems(text.replace('base_notional_quote: 50', 'base_notional_quote: 900'));
+    expect(p).toEqual([expect.stringMatching(/^assets\[0\]\.sizing\.base_notional_quote: must not exceed max_notional_quote \(500\); found number 900/)]);
+  });
+
+  it('refuses a credential given as a value instead of an environment variable name', () => {
+    const p = problems(`${text}\nvenues:\n  gemini:\n    credentials:\n      api_secret_env: "s3cr3t-value"\n`);
+    expect(p[0]).toMatch(/^venues\.gemini\.credentials\.api_secret_env: .*environment variable name/);
+    expect(p[0]).not.toContain('s3cr3t');
+  });
+
+  it('says plainly when the file is not YAML or cannot be read', () => {
+    expect(problems('a: [1, 2')[0]).toMatch(/not valid YAML/);
+    try {
+      loadConfig('/nonexistent/cambist.yaml');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ConfigError).code).toBe('CONFIG_UNREADABLE');
+    }
+  });
+});
