@@ -30,7 +30,7 @@ describe('coinbase advanced trade market data WS', () => {
     const c = await connect(cb.ws);
     c.send({ type: 'subscribe', product_ids: ['SOL-USD', 'BTC-USDC'], channel: 'level2' });
     c.send({ type: 'subscribe', channel: 'heartbeats' });
-    const snap = await c.next<Msg>((m) => m.channel === 'l2_data' && m.events?.[0]?.type === 'snapshot');
+    const snap = await c.next<Msg>((m) => m.channel === 'l2_data' && (m as Msg).events?.[0]?.type === 'snapshot');
     expect(Object.keys(snap).sort()).toEqual(['channel', 'client_id', 'events', 'sequence_num', 'timestamp']);
     expect(snap.timestamp).toMatch(RFC3339_NS);
     const ev = snap.events![0] as { product_id: string; updates: Record<string, string>[] };

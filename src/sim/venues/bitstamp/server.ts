@@ -1,0 +1,52 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { VenueFaults } from '../../faults.ts';
+import type { MarketModel } from '../../market/model.ts';
+import type { Scheduler } from '../../market/scheduler.ts';
+import { type HttpWsServer, listenHttpWs, sendJson } from '../../net/server.ts';
+import { bookStamp, levelRows, pairAsset } from './wire.ts';
+import { serveBitstampSocket } from './ws.ts';
+
+export interface BitstampServerOptions {
+  model: MarketModel;
+  scheduler: Scheduler;
+  faults: VenueFaults;
+  port?: number;
+  reconnect_grace_ms?: number;
+  /** Private REST v2 handler; returns false when it does not own the route. */
+  privateRest?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+export interface BitstampServer {
+  /** `wss://ws.bitstamp.net` equivalent. */
+  ws: string;
+  /** `https://www.bitstamp.net` equivalent (paths start with /api/v2/). */
+  rest: string;
+  server: HttpWsServer;
+  close(): Promise<void>;
+}
+
+const ORDER_BOOK = /^\/api\/v2\/order_book\/([a-z]+)\/$/;
+
+export async function startBitstampServer(o: BitstampServerOptions): Promise<BitstampServer> {
+  const publicRest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (o.privateRest?.(req, res) === true) return;
+    const url = new URL(req.url ?? '/', 'http://x');
+    const m = ORDER_BOOK.exec(url.pathname);
+    const asset = m === null ? undefined : pairAsset(m[1], o.model.assets);
+    if (req.method === 'GET' && asset !== undefined) {
+      // The full book with the microtimestamp of the last diff applied to it: the alignment point for diff_order_book.
+      const snap = o.model.snapshot('bitstamp', asset);
+      const spec = o.model.spec(asset);
+      sendJson(res, 200, { ...bookStamp(snap.micros), bids: levelRows(spec, snap.bids), asks: levelRows(spec, snap.asks) });
+      return;
+    }
+    sendJson(res, 404, { status: 'error', reason: 'Not found', code: 'API0000' });
+  };
+  const server = await listenHttpWs({
+    port: o.port,
+    wsPaths: ['/'],
+    onSocket: (ws) => serveBitstampSocket(ws, { model: o.model, scheduler: o.scheduler, faults: o.faults, reconnect_grace_ms: o.reconnect_grace_ms ?? 5_000 }),
+    onRequest: publicRest,
+  });
+  return { ws: server.wsUrl('/'), rest: server.httpUrl, server, close: () => server.close() };
+}

@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { VenueFaults } from '../../faults.ts';
+import type { BookUpdate, MarketModel } from '../../market/model.ts';
+import type { Scheduler } from '../../market/scheduler.ts';
+import { type HttpWsServer, listenHttpWs } from '../../net/server.ts';
+import { GeminiTape, type GeminiTrade, serveGeminiSocket } from './ws.ts';
+
+export interface GeminiServerOptions {
+  model: MarketModel;
+  scheduler: Scheduler;
+  faults: VenueFaults;
+  port?: number;
+  rest?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Extra WS paths (order events) and their handler, when the private side is enabled. */
+  privateWs?: { paths: string[]; check(req: IncomingMessage): number | undefined; serve(ws: import('ws').WebSocket, req: IncomingMessage): void };
+}
+
+export interface GeminiServer {
+  /** `wss://api.gemini.com/v2/marketdata` equivalent. */
+  ws: string;
+  rest: string;
+  server: HttpWsServer;
+  close(): Promise<void>;
+}
+
+export async function startGeminiServer(o: GeminiServerOptions): Promise<GeminiServer> {
+  const tape = new GeminiTape();
+  const listeners = new Set<(e: BookUpdate, t: GeminiTrade[]) => void>();
+  const off = o.model.onEvent((e) => {
+    if (e.kind !== 'book' || e.venue !== 'gemini') return;
+    const trades = tape.record(e, o.model.spec(e.asset));
+    for (const fn of listeners) fn(e, trades);
+  });
+  const opts = {
+    model: o.model,
+    scheduler: o.scheduler,
+    faults: o.faults,
+    tape,
+    onTrades(fn: (e: BookUpdate, t: GeminiTrade[]) => void) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+  const priv = o.privateWs;
+  const server = await listenHttpWs({
+    port: o.port,
+    wsPaths: ['/v2/marketdata', ...(priv?.paths ?? [])],
+    checkUpgrade: (req) => (priv !== undefined && priv.paths.includes(new URL(req.url ?? '/', 'http://x').pathname) ? priv.check(req) : undefined),
+    onSocket: (ws, req) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (priv !== undefined && priv.paths.includes(path)) priv.serve(ws, req);
+      else serveGeminiSocket(ws, opts);
+    },
+    onRequest: o.rest,
+  });
+  return {
+    ws: server.wsUrl('/v2/marketdata'),
+    rest: server.httpUrl,
+    server,
+    async close() {
+      off();
+      await server.close();
+    },
+  };
+}
