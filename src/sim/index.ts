@@ -1,0 +1,128 @@
+import { type Clock, systemClock } from '../shared/clock.ts';
+import { startControlServer } from './control.ts';
+import { type FaultRequest, VenueFaults } from './faults.ts';
+import type { Asset } from './market/assets.ts';
+import { type AutoDislocations, DEFAULT_AUTO_DISLOCATIONS, type DislocationSpec, type TruthWindow } from './market/dislocations.ts';
+import { MarketModel } from './market/model.ts';
+import { type Scheduler, timerScheduler } from './market/scheduler.ts';
+import { startBitstampServer } from './venues/bitstamp/server.ts';
+import { startCoinbaseServer } from './venues/coinbase/server.ts';
+import { startGeminiServer } from './venues/gemini/server.ts';
+import { startJupiterStub, startSolanaStub } from './venues/solana/stub.ts';
+
+export type SimVenue = 'coinbase' | 'gemini' | 'bitstamp' | 'solana' | 'jupiter';
+
+export interface SimOptions {
+  seed: number;
+  assets?: readonly Asset[];
+  /** Per-server port; 0 or absent = ephemeral. */
+  ports?: Partial<Record<SimVenue | 'control', number>>;
+  clock?: Clock;
+  /** Inject a ManualScheduler to step the whole simulator deterministically. */
+  scheduler?: Scheduler;
+  tick_ms?: number;
+  /** Seeded random dislocations; `false` turns them off (tests that inject their own). */
+  auto_dislocations?: AutoDislocations | false;
+  /** Dislocations scheduled at start (delay_ms relative to start). */
+  dislocations?: DislocationSpec[];
+  coinbase?: { subscribe_deadline_ms?: number; heartbeat_ms?: number };
+  bitstamp?: { reconnect_grace_ms?: number };
+}
+
+export interface SimUrls {
+  coinbase: { ws: string; ws_user: string; rest: string };
+  gemini: { ws: string; rest: string };
+  bitstamp: { ws: string; rest: string };
+  solana: { http: string; ws: string };
+  jupiter: { http: string };
+  control: string;
+}
+
+export interface SimFaults {
+  inject(f: FaultRequest): void;
+  venue(v: SimVenue): VenueFaults;
+}
+
+export interface Sim {
+  urls: SimUrls;
+  market: MarketModel;
+  truth(): TruthWindow[];
+  faults: SimFaults;
+  close(): Promise<void>;
+}
+
+/** Start the seeded market and every venue server on loopback. The engine calls this in sim mode. */
+export async function startSim(opts: SimOptions): Promise<Sim> {
+  const scheduler = opts.scheduler ?? timerScheduler(opts.clock ?? systemClock);
+  const market = new MarketModel({
+    seed: opts.seed,
+    scheduler,
+    assets: opts.assets,
+    tick_ms: opts.tick_ms,
+    auto_dislocations: opts.auto_dislocations === false ? undefined : (opts.auto_dislocations ?? DEFAULT_AUTO_DISLOCATIONS),
+  });
+  const venueFaults: Record<SimVenue, VenueFaults> = {
+    coinbase: new VenueFaults('coinbase', scheduler),
+    gemini: new VenueFaults('gemini', scheduler),
+    bitstamp: new VenueFaults('bitstamp', scheduler),
+    solana: new VenueFaults('solana', scheduler),
+    jupiter: new VenueFaults('jupiter', scheduler),
+  };
+  const faults: SimFaults = {
+    inject(f) {
+      const vf = venueFaults[f.venue as SimVenue];
+      if (vf === undefined) throw new RangeError(`unknown sim venue ${f.venue}`);
+      vf.apply(f);
+    },
+    venue: (v) => venueFaults[v],
+  };
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    market.stop();
+    for (const f of Object.values(venueFaults)) f.close();
+    const results = await Promise.allSettled(closers.splice(0).reverse().map((c) => c()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  };
+  try {
+    const p = opts.ports ?? {};
+    const coinbase = await startCoinbaseServer({ model: market, scheduler, faults: venueFaults.coinbase, port: p.coinbase, ...opts.coinbase });
+    closers.push(coinbase.close);
+    const gemini = await startGeminiServer({ model: market, scheduler, faults: venueFaults.gemini, port: p.gemini });
+    closers.push(gemini.close);
+    const bitstamp = await startBitstampServer({ model: market, scheduler, faults: venueFaults.bitstamp, port: p.bitstamp, ...opts.bitstamp });
+    closers.push(bitstamp.close);
+    const solana = await startSolanaStub(market, p.solana);
+    closers.push(solana.close);
+    const jupiter = await startJupiterStub(p.jupiter);
+    closers.push(jupiter.close);
+    const control = await startControlServer(
+      { seed: opts.seed, truth: () => market.truth(), nowMs: () => scheduler.clock.nowMs(), inject: faults.inject, dislocate: (d) => market.dislocate(d) },
+      p.control,
+    );
+    closers.push(control.close);
+    for (const d of opts.dislocations ?? []) market.dislocate(d);
+    market.start();
+    return {
+      urls: {
+        coinbase: { ws: coinbase.ws, ws_user: coinbase.ws_user, rest: coinbase.rest },
+        gemini: { ws: gemini.ws, rest: gemini.rest },
+        bitstamp: { ws: bitstamp.ws, rest: bitstamp.rest },
+        solana: { http: solana.httpUrl, ws: solana.wsUrl('/') },
+        jupiter: { http: jupiter.httpUrl },
+        control: control.httpUrl,
+      },
+      market,
+      truth: () => market.truth(),
+      faults,
+      close: closeAll,
+    };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+export type { FaultRequest } from './faults.ts';
+export type { DislocationSpec, TruthWindow } from './market/dislocations.ts';
+export { ManualScheduler, timerScheduler } from './market/scheduler.ts';
