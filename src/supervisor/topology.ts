@@ -1,0 +1,102 @@
+import type { Config } from '../shared/config/index.ts';
+import type { RingPolicy } from '../shared/ring/index.ts';
+
+/**
+ * The actor graph as data (pure: config in, graph out), so it can be printed, tested and diffed.
+ *
+ * DESIGN §2: one feed per venue (all assets on it), one signal and one executor per asset, one
+ * recorder. Each directed edge is one SPSC ring with a declared policy: market data `drop-oldest`
+ * (a newer book supersedes an older one; drops are counted), commands and events `reject` (an
+ * ExecTry, ExecResult or window record is never dropped; a full ring is an error that escalates).
+ *
+ * Only kinds with an implementation registered in `ACTOR_ENTRIES` are placed in the graph, and a ring
+ * is only created when both of its ends are placed: the graph grows as actor kinds land, without a
+ * placeholder thread pretending to be a feed.
+ */
+export interface ActorSpec {
+  name: string;
+  kind: string;
+  entry: URL;
+  /** JSON-safe config slice handed to the actor at startup. */
+  slice: unknown;
+  /** Input mode of its ring loop. */
+  mode: 'blocking' | 'async' | 'none';
+  /** Start order rank: lower starts first and stops last (consumers before producers). */
+  rank: number;
+}
+
+export interface RingSpec {
+  name: string;
+  from: string;
+  to: string;
+  policy: RingPolicy;
+  capacityBytes: number;
+}
+
+export interface Topology {
+  actors: ActorSpec[];
+  rings: RingSpec[];
+}
+
+// Run from sources (tsx) the entries are .ts; from the compiled build they are .js.
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const here = (p: string) => new URL(`${p}${EXT}`, import.meta.url);
+
+/** Implemented actor kinds → entry modules. Extend as kinds land. */
+export const ACTOR_ENTRIES: Record<string, URL | undefined> = {
+  recorder: here('../actors/recorder/actor'),
+  signal: here('../actors/signal/actor'),
+  executor: undefined,
+  'feed:coinbase': undefined,
+  'feed:gemini': undefined,
+  'feed:bitstamp': undefined,
+  'feed:solana': undefined,
+};
+
+export function buildTopology(cfg: Config, entries: Record<string, URL | undefined> = ACTOR_ENTRIES): Topology {
+  const actors: ActorSpec[] = [];
+  const rings: RingSpec[] = [];
+  const placed = new Set<string>();
+  const place = (spec: Omit<ActorSpec, 'entry'>, entryKey: string) => {
+    const entry = entries[entryKey];
+    if (!entry) return;
+    actors.push({ ...spec, entry });
+    placed.add(spec.name);
+  };
+  const ring = (from: string, to: string, policy: RingPolicy, capacityBytes: number) => {
+    if (placed.has(from) && placed.has(to)) rings.push({ name: `${from}->${to}`, from, to, policy, capacityBytes });
+  };
+
+  const assets = cfg.assets.map((a, index) => ({ a, index })).filter(({ a }) => a.enabled);
+  place({ name: 'recorder', kind: 'recorder', slice: { store: cfg.store, data_dir: cfg.data_dir }, mode: 'async', rank: 0 }, 'recorder');
+  for (const { a, index } of assets) {
+    place({ name: `executor:${a.asset}`, kind: 'executor', slice: { asset: a, asset_index: index, mode: cfg.mode, live: cfg.live }, mode: 'async', rank: 1 }, 'executor');
+  }
+  for (const { a, index } of assets) {
+    place({ name: `signal:${a.asset}`, kind: 'signal', slice: { asset: a, asset_index: index }, mode: 'blocking', rank: 2 }, 'signal');
+  }
+  const cexVenues = (['coinbase', 'gemini', 'bitstamp'] as const).filter(
+    (v) => cfg.venues[v].enabled && assets.some(({ a }) => a.cex_routes.some((r) => r.venue === v)),
+  );
+  for (const v of cexVenues) {
+    const routes = assets.flatMap(({ a, index }) => a.cex_routes.filter((r) => r.venue === v).map((r) => ({ asset: a.asset, asset_index: index, route: r })));
+    place({ name: `feed:${v}`, kind: `feed:${v}`, slice: { venue: v, mode: cfg.mode, venue_config: cfg.venues[v], routes }, mode: 'none', rank: 3 }, `feed:${v}`);
+  }
+  if (cfg.venues.solana.enabled && assets.length > 0) {
+    const pools = assets.map(({ a, index }) => ({ asset: a.asset, asset_index: index, dex_route: a.dex_route, sizing: a.sizing }));
+    place({ name: 'feed:solana', kind: 'feed:solana', slice: { mode: cfg.mode, venue_config: cfg.venues.solana, jupiter: cfg.venues.jupiter, pools }, mode: 'none', rank: 3 }, 'feed:solana');
+  }
+
+  const r = cfg.rings;
+  for (const { a } of assets) {
+    for (const v of cexVenues) if (a.cex_routes.some((c) => c.venue === v)) ring(`feed:${v}`, `signal:${a.asset}`, 'drop-oldest', r.market_data_bytes);
+    ring('feed:solana', `signal:${a.asset}`, 'drop-oldest', r.market_data_bytes);
+    ring(`signal:${a.asset}`, `executor:${a.asset}`, 'reject', r.command_bytes);
+    ring(`executor:${a.asset}`, `signal:${a.asset}`, 'reject', r.command_bytes);
+    ring(`signal:${a.asset}`, 'recorder', 'reject', r.event_bytes);
+    ring(`executor:${a.asset}`, 'recorder', 'reject', r.event_bytes);
+  }
+  for (const v of [...cexVenues, 'solana']) ring(`feed:${v}`, 'recorder', 'reject', r.event_bytes);
+  actors.sort((x, y) => x.rank - y.rank);
+  return { actors, rings };
+}
