@@ -5,7 +5,6 @@ import { mintToken, SCOPES, type ScopeName } from '../actors/edge/auth.ts';
 import { loadConfig, MODES, type Mode } from '../shared/config/index.ts';
 import { CambistError, errorMessage } from '../shared/errors.ts';
 import { createLogger } from '../shared/log.ts';
-import { startEngine } from './engine.ts';
 
 const USAGE = `usage: cambist <command> [options]
 
@@ -124,6 +123,8 @@ async function start(o: Opts, dataDir: string, port: number): Promise<number> {
     return fail('live mode sends real orders: it needs both `live: true` in the config and --live on the command line');
   }
   const log = createLogger({ level: config.log.level, name: 'supervisor' });
+  // Loaded here, not at the top: client commands (status, pause, …) stay quick to start.
+  const { startEngine } = await import('./engine.ts');
   const engine = await startEngine({ config, log });
   const token = await mintToken(clientSecret(config.data_dir), { scope: 'trade', ttlSec: config.edge.jwt_ttl_sec, subject: 'console' });
   process.stdout.write(`\ncambist ${config.mode} mode: console ${engine.url}/#token=${token}\n\n`);
