@@ -2,7 +2,11 @@ import type { z } from 'zod';
 import { prettifyError } from 'zod';
 import { StoreError } from './errors.ts';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './cursor.ts';
-import { DEFAULT_RETENTION, type PageQuery, type RetentionOptions } from './port.ts';
+import { DEFAULT_RETENTION, type BatchCounts, type PageQuery, type RetentionOptions, type StoreBatch } from './port.ts';
+import {
+  auditInputSchema, inventorySnapshotSchema, opportunitySchema, tradePatchSchema, tradeSchema, windowSchema,
+  type AuditInput, type InventorySnapshot, type Opportunity, type TradePatch, type TradeRecord, type WindowRecord,
+} from './records.ts';
 
 /** Validate one record before it reaches disk; the message names the record kind and the field. */
 export function parseRecord<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
@@ -74,4 +78,42 @@ export function retentionCutoffs(opts: RetentionOptions): RetentionCutoffs {
 export function stateList<T extends string>(s: T | readonly T[] | undefined): readonly T[] | undefined {
   if (s === undefined) return undefined;
   return typeof s === 'string' ? [s] : (s as readonly T[]);
+}
+
+export interface ParsedBatch {
+  opportunities: Opportunity[];
+  windows: WindowRecord[];
+  trades: TradeRecord[];
+  trade_updates: { key: string; patch: TradePatch }[];
+  inventory: InventorySnapshot[];
+  audit: AuditInput[];
+}
+
+/**
+ * Validate a whole batch before any of it is written: a bad record rejects the batch without a
+ * transaction (or a write lock) ever being taken, and the message names the record's position.
+ */
+export function parseBatch(batch: StoreBatch): ParsedBatch {
+  return {
+    opportunities: parseRecords(opportunitySchema, batch.opportunities, 'batch.opportunities'),
+    windows: parseRecords(windowSchema, batch.windows, 'batch.windows'),
+    trades: parseRecords(tradeSchema, batch.trades, 'batch.trades'),
+    trade_updates: (batch.trade_updates ?? []).map((u, i) => ({
+      key: requireKey(u.trade_key, `batch.trade_updates[${i}].trade_key`),
+      patch: parseRecord(tradePatchSchema, u.patch, `batch.trade_updates[${i}].patch`),
+    })),
+    inventory: parseRecords(inventorySnapshotSchema, batch.inventory, 'batch.inventory'),
+    audit: parseRecords(auditInputSchema, batch.audit, 'batch.audit'),
+  };
+}
+
+export function batchCounts(b: ParsedBatch): BatchCounts {
+  return {
+    opportunities: b.opportunities.length,
+    windows: b.windows.length,
+    trades: b.trades.length,
+    trade_updates: b.trade_updates.length,
+    inventory: b.inventory.length,
+    audit: b.audit.length,
+  };
 }

@@ -1,3 +1,5 @@
+// The MongoDB adapter of the Store port. One class over ~400 lines on purpose: writeBatch spans every
+// table in one transaction, and keeping all writers in one file keeps that boundary visible.
 import { MongoClient, type ClientSession, type Collection, type Db, type Document } from 'mongodb';
 import type { z } from 'zod';
 import { decodeCursor, toPage, type ListName } from '../cursor.ts';
@@ -14,7 +16,9 @@ import {
   type WindowRecord,
 } from '../records.ts';
 import { sortableId } from '../sortable-id.ts';
-import { checkTimeRange, pageLimit, parseRecord, parseRecords, requireKey, retentionCutoffs, stateList } from '../validate.ts';
+import {
+  batchCounts, checkTimeRange, pageLimit, parseBatch, parseRecord, parseRecords, requireKey, retentionCutoffs, stateList,
+} from '../validate.ts';
 import { isDuplicateKey, mapMongoError } from './errors.ts';
 import { ensureIndexes, type CollectionName } from './indexes.ts';
 import { MongoWhere, sortFor } from './query.ts';
@@ -236,28 +240,17 @@ export class MongoStore implements Store {
 
   writeBatch(batch: StoreBatch): Promise<BatchCounts> {
     return this.#run(async () => {
-      const opportunities = parseRecords(opportunitySchema, batch.opportunities, 'batch.opportunities');
-      const windows = parseRecords(windowSchema, batch.windows, 'batch.windows');
-      const trades = parseRecords(tradeSchema, batch.trades, 'batch.trades');
-      const updates = (batch.trade_updates ?? []).map((u, i) => ({
-        key: requireKey(u.trade_key, `batch.trade_updates[${i}].trade_key`),
-        patch: parseRecord(tradePatchSchema, u.patch, `batch.trade_updates[${i}].patch`),
-      }));
-      const inventory = parseRecords(inventorySnapshotSchema, batch.inventory, 'batch.inventory');
-      const audit = parseRecords(auditInputSchema, batch.audit, 'batch.audit');
+      const b = parseBatch(batch);
       await this.#txn(async (s) => {
         // Sequential on purpose: operations of one session must not run concurrently.
-        await this.#insertOpportunities(opportunities, s);
-        await this.#upsertWindows(windows, s);
-        await this.#insertTrades(trades, s);
-        for (const u of updates) await this.#updateTrade(u.key, u.patch, undefined, s);
-        await this.#insertInventory(inventory, s);
-        if (audit.length > 0) await this.#col('audit_log').insertMany(audit.map((a) => auditToDoc({ id: sortableId(a.ts_ms), ...a })), { session: s });
+        await this.#insertOpportunities(b.opportunities, s);
+        await this.#upsertWindows(b.windows, s);
+        await this.#insertTrades(b.trades, s);
+        for (const u of b.trade_updates) await this.#updateTrade(u.key, u.patch, undefined, s);
+        await this.#insertInventory(b.inventory, s);
+        if (b.audit.length > 0) await this.#col('audit_log').insertMany(b.audit.map((a) => auditToDoc({ id: sortableId(a.ts_ms), ...a })), { session: s });
       });
-      return {
-        opportunities: opportunities.length, windows: windows.length, trades: trades.length,
-        trade_updates: updates.length, inventory: inventory.length, audit: audit.length,
-      };
+      return batchCounts(b);
     });
   }
 

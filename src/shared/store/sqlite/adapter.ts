@@ -1,3 +1,5 @@
+// The SQLite adapter of the Store port. One class over ~400 lines on purpose: writeBatch spans every
+// table in one transaction, and keeping all writers in one file keeps that boundary visible.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -15,7 +17,9 @@ import {
   type InventorySnapshot, type Opportunity, type TradePatch, type TradeRecord, type TradeState, type WindowRecord,
 } from '../records.ts';
 import { sortableId } from '../sortable-id.ts';
-import { checkTimeRange, pageLimit, parseRecord, parseRecords, requireKey, retentionCutoffs, stateList } from '../validate.ts';
+import {
+  batchCounts, checkTimeRange, pageLimit, parseBatch, parseRecord, parseRecords, requireKey, retentionCutoffs, stateList,
+} from '../validate.ts';
 import { isUniqueViolation, mapSqliteError } from './errors.ts';
 import { Where, pageSql } from './list.ts';
 import {
@@ -221,29 +225,16 @@ export class SqliteStore implements Store {
 
   writeBatch(batch: StoreBatch): Promise<BatchCounts> {
     return this.#run((db) => {
-      // Validate everything before the transaction starts: a bad record rejects the batch without
-      // taking the write lock at all.
-      const opportunities = parseRecords(opportunitySchema, batch.opportunities, 'batch.opportunities');
-      const windows = parseRecords(windowSchema, batch.windows, 'batch.windows');
-      const trades = parseRecords(tradeSchema, batch.trades, 'batch.trades');
-      const updates = (batch.trade_updates ?? []).map((u, i) => ({
-        key: requireKey(u.trade_key, `batch.trade_updates[${i}].trade_key`),
-        patch: parseRecord(tradePatchSchema, u.patch, `batch.trade_updates[${i}].patch`),
-      }));
-      const inventory = parseRecords(inventorySnapshotSchema, batch.inventory, 'batch.inventory');
-      const audit = parseRecords(auditInputSchema, batch.audit, 'batch.audit');
+      const b = parseBatch(batch);
       db.transaction(() => {
-        this.#insertOpportunities(db, opportunities);
-        this.#upsertWindows(db, windows);
-        for (const t of trades) this.#insertTrade(db, t);
-        for (const u of updates) this.#updateTrade(db, u.key, u.patch, undefined);
-        this.#insertInventory(db, inventory);
-        for (const a of audit) this.#appendAudit(db, a);
+        this.#insertOpportunities(db, b.opportunities);
+        this.#upsertWindows(db, b.windows);
+        for (const t of b.trades) this.#insertTrade(db, t);
+        for (const u of b.trade_updates) this.#updateTrade(db, u.key, u.patch, undefined);
+        this.#insertInventory(db, b.inventory);
+        for (const a of b.audit) this.#appendAudit(db, a);
       }).immediate();
-      return {
-        opportunities: opportunities.length, windows: windows.length, trades: trades.length,
-        trade_updates: updates.length, inventory: inventory.length, audit: audit.length,
-      };
+      return batchCounts(b);
     });
   }
 
@@ -400,6 +391,15 @@ export class SqliteStore implements Store {
       windows: await purge('windows', "state = 'closed' AND closed_ts_ms < ?", cut.windows),
       inventory_snapshots: cut.inventory === null ? 0 : await this.#purgeInventory(purge, cut.inventory),
     };
+  }
+
+  /** What the connection actually runs with (pragmas are per connection), for health checks and tests. */
+  diagnostics(): Promise<{ journal_mode: string; synchronous: 'off' | 'normal' | 'full' | 'extra'; user_version: number }> {
+    return this.#run((db) => ({
+      journal_mode: String(db.pragma('journal_mode', { simple: true })),
+      synchronous: (['off', 'normal', 'full', 'extra'] as const)[Number(db.pragma('synchronous', { simple: true }))],
+      user_version: Number(db.pragma('user_version', { simple: true })),
+    }));
   }
 
   // inventory_latest follows the history table, so "latest" means the same here as in the MongoDB
