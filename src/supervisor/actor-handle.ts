@@ -144,7 +144,7 @@ export class ActorHandle {
    * `Atomics.wait` yields to its event loop and reads the call now rather than at its idle timeout.
    */
   nudge(): void {
-    if (this.rings.doorbell) new Doorbell(this.rings.doorbell).ring();
+    if (this.rings.doorbell) new Doorbell(this.rings.doorbell).wake();
   }
 
   heartbeatAgeMs(): number {

@@ -28,6 +28,19 @@ describe('SPSC ring between two real worker threads', () => {
     expect(st.depth_bytes).toBe(0);
   }, 90_000);
 
+  it('never loses a wake-up: a parked consumer with a 60 s sleep still sees every sparse record at once', async () => {
+    const count = 3_000;
+    const ring = createRing({ name: 'sparse', capacityBytes: 1 << 12, policy: 'reject' });
+    const bell = createDoorbell();
+    const consumer = spawnWorker(CONSUMER, { workerData: { ring, bell, last: count - 1, strict: true, sleepMs: 60_000 } });
+    const producer = spawnWorker(PRODUCER, { workerData: { ring, bell, count, pauseEvery: 3 } });
+    const t0 = Date.now();
+    const [c] = await Promise.all([result<{ received: number; bad: number; reordered: number }>(consumer), result(producer)]);
+    expect(c).toMatchObject({ received: count, bad: 0, reordered: 0 });
+    // A single lost wake-up would cost a 60 s sleep and time this test out.
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  }, 45_000);
+
   it('counts drops exactly under drop-oldest with a slow consumer', async () => {
     const count = 200_000;
     const ring = createRing({ name: 'md', capacityBytes: 4096, policy: 'drop-oldest' });

@@ -34,6 +34,10 @@ export interface InputLoopOptions {
 export class InputLoop {
   private readonly bell: Doorbell;
   private readonly consumers: RingConsumer[];
+  private readonly allEmpty = () => {
+    for (let i = 0; i < this.consumers.length; i++) if (!this.consumers[i]!.isEmpty()) return false;
+    return true;
+  };
   private running = false;
   private done: Promise<void> | undefined;
   private resolveDone: (() => void) | undefined;
@@ -56,7 +60,7 @@ export class InputLoop {
   /** Stop after the current pass; resolves when the loop has exited. */
   stop(): Promise<void> {
     this.running = false;
-    this.bell.ring();
+    this.bell.wake();
     return this.done ?? Promise.resolve();
   }
 
@@ -79,14 +83,13 @@ export class InputLoop {
     const idleMs = this.o.idleMs ?? 50;
     const start = now();
     while (this.running) {
-      const token = this.bell.token();
       if (this.drainOnce() > 0) {
         if (now() - start < sliceMs) continue;
         break; // busy for a whole slice: let port messages and timers in, then carry on
       }
       // Idle: sleep until a producer (or the supervisor) rings, then yield once to the event loop
       // so anything that arrived on the port meanwhile is handled before the next drain.
-      this.bell.sleep(token, idleMs);
+      this.bell.sleep(this.allEmpty, idleMs);
       break;
     }
     if (this.running) setImmediate(() => this.blockingSlice());
@@ -97,7 +100,6 @@ export class InputLoop {
     const idleMs = this.o.idleMs ?? 50;
     let sinceYield = 0;
     while (this.running) {
-      const token = this.bell.token();
       if (this.drainOnce() > 0) {
         // Keep the event loop fair while busy: yield every few passes.
         if (++sinceYield >= 8) {
@@ -106,7 +108,7 @@ export class InputLoop {
         }
         continue;
       }
-      await this.bell.sleepAsync(token, idleMs);
+      await this.bell.sleepAsync(this.allEmpty, idleMs);
     }
     this.resolveDone?.();
   }

@@ -1,16 +1,18 @@
 /**
  * A doorbell lets one consumer sleep on any number of input rings at once. It is two Int32 slots in
- * a SharedArrayBuffer: RINGS counts "something was published", PARKED says "the consumer is (about
- * to be) asleep".
+ * a SharedArrayBuffer: RINGS counts wake-ups, PARKED says "the consumer is (about to be) asleep".
  *
- * The protocol is Dekker-style and relies on every access being a sequentially consistent Atomics op:
- * - producer: publish to a ring, then `Atomics.add(RINGS)`, then if `PARKED` → `Atomics.notify`;
- * - consumer: read `v = RINGS` *before* draining; after a drain that found nothing, set `PARKED = 1`,
- *   and sleep with `Atomics.wait(RINGS, v)`.
- * A producer that publishes after the consumer read `v` has changed RINGS, so the wait returns
- * 'not-equal' at once (no lost wake-up). A producer that published before the consumer set PARKED is
- * seen by the drain. Skipping `notify` while the consumer is awake saves the syscall on the hot path
- * (perf-limits.md: the notify that wakes a sleeper costs the producer 8-20 µs; an idle one ~0.1 µs).
+ * The protocol is Dekker-style and relies on every access below being a sequentially consistent
+ * Atomics operation:
+ * - producer: publish (an `Atomics.store` of the ring's HEAD), then `load(PARKED)`; only if it is set,
+ *   `add(RINGS)` and `notify`;
+ * - consumer: `store(PARKED, 1)`, read `t = RINGS`, check every ring once more, and only if all are
+ *   still empty `Atomics.wait(RINGS, t)`.
+ * Either the producer's HEAD store comes before the consumer's re-check (the consumer sees the data
+ * and does not sleep), or the consumer's PARKED store comes before the producer's load of it (the
+ * producer bumps RINGS, so the wait returns 'not-equal' or is woken). No wake-up is lost, and while
+ * the consumer is awake a publish costs the producer one load instead of a read-modify-write plus a
+ * notify syscall (perf-limits.md: a notify that wakes a sleeper costs 8-20 µs, an idle one ~0.1 µs).
  */
 const RINGS = 0;
 const PARKED = 1;
@@ -18,6 +20,8 @@ const PARKED = 1;
 export function createDoorbell(): SharedArrayBuffer {
   return new SharedArrayBuffer(64);
 }
+
+export type WaitResult = 'ok' | 'not-equal' | 'timed-out';
 
 export class Doorbell {
   private readonly i32: Int32Array;
@@ -27,22 +31,27 @@ export class Doorbell {
 
   /** Producer side: call after `publish()`. */
   ring(): void {
-    Atomics.add(this.i32, RINGS, 1);
-    if (Atomics.load(this.i32, PARKED) !== 0) Atomics.notify(this.i32, RINGS);
+    if (Atomics.load(this.i32, PARKED) !== 0) {
+      Atomics.add(this.i32, RINGS, 1);
+      Atomics.notify(this.i32, RINGS);
+    }
   }
 
-  /** Consumer side: the token to read before draining. */
-  token(): number {
-    return Atomics.load(this.i32, RINGS);
+  /** Wake the consumer whether or not it looks parked (supervisor nudges, shutdown). */
+  wake(): void {
+    Atomics.add(this.i32, RINGS, 1);
+    Atomics.notify(this.i32, RINGS);
   }
 
   /**
-   * Blocking sleep until rung or `timeoutMs` passes. Only for pure-compute actors: `Atomics.wait`
-   * stalls the thread's event loop, so sockets, timers and port messages wait too.
+   * Blocking sleep until rung or `timeoutMs` passes, unless `isEmpty()` says data arrived meanwhile.
+   * Only for pure-compute actors: `Atomics.wait` stalls the thread's event loop, so sockets, timers
+   * and port messages wait too.
    */
-  sleep(token: number, timeoutMs: number): 'ok' | 'not-equal' | 'timed-out' {
+  sleep(isEmpty: () => boolean, timeoutMs: number): WaitResult {
     Atomics.store(this.i32, PARKED, 1);
-    const r = Atomics.wait(this.i32, RINGS, token, timeoutMs);
+    const t = Atomics.load(this.i32, RINGS);
+    const r = isEmpty() ? Atomics.wait(this.i32, RINGS, t, timeoutMs) : 'not-equal';
     Atomics.store(this.i32, PARKED, 0);
     return r;
   }
@@ -52,10 +61,14 @@ export class Doorbell {
    * Caveat (toolchain.md): a pending `Atomics.waitAsync` does not keep Node alive by itself; the
    * actor's MessagePort or sockets must, or the thread exits while "waiting".
    */
-  async sleepAsync(token: number, timeoutMs: number): Promise<'ok' | 'not-equal' | 'timed-out'> {
+  async sleepAsync(isEmpty: () => boolean, timeoutMs: number): Promise<WaitResult> {
     Atomics.store(this.i32, PARKED, 1);
-    const w = Atomics.waitAsync(this.i32, RINGS, token, timeoutMs);
-    const r = w.async ? await w.value : w.value;
+    const t = Atomics.load(this.i32, RINGS);
+    let r: WaitResult = 'not-equal';
+    if (isEmpty()) {
+      const w = Atomics.waitAsync(this.i32, RINGS, t, timeoutMs);
+      r = w.async ? await w.value : w.value;
+    }
     Atomics.store(this.i32, PARKED, 0);
     return r;
   }
