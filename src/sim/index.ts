@@ -1,5 +1,10 @@
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { startControlServer } from './control.ts';
+import { generateKeyring, type SimCredentials } from './credentials.ts';
+import { MatchingEngine } from './matching/engine.ts';
+import { bitstampRest } from './venues/bitstamp/rest.ts';
+import { coinbaseRest, coinbaseUserChannel } from './venues/coinbase/rest.ts';
+import { geminiRest } from './venues/gemini/rest.ts';
 import { type FaultRequest, VenueFaults } from './faults.ts';
 import type { Asset } from './market/assets.ts';
 import { type AutoDislocations, DEFAULT_AUTO_DISLOCATIONS, type DislocationSpec, type TruthWindow } from './market/dislocations.ts';
@@ -46,6 +51,10 @@ export interface SimFaults {
 export interface Sim {
   urls: SimUrls;
   market: MarketModel;
+  /** The CEX matching engine and accounts behind the private REST APIs. */
+  engine: MatchingEngine;
+  /** Test keys generated for this run only. */
+  credentials: SimCredentials;
   truth(): TruthWindow[];
   faults: SimFaults;
   close(): Promise<void>;
@@ -76,6 +85,9 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
     },
     venue: (v) => venueFaults[v],
   };
+  const keyring = generateKeyring();
+  const engine = new MatchingEngine(market, venueFaults);
+  const cbDeps = { model: market, engine, keys: keyring.coinbase };
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async (): Promise<void> => {
     market.stop();
@@ -86,11 +98,18 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
   };
   try {
     const p = opts.ports ?? {};
-    const coinbase = await startCoinbaseServer({ model: market, scheduler, faults: venueFaults.coinbase, port: p.coinbase, ...opts.coinbase });
+    const coinbase = await startCoinbaseServer({ model: market, scheduler, faults: venueFaults.coinbase, port: p.coinbase, ...opts.coinbase,
+      rest: coinbaseRest(cbDeps),
+      user: coinbaseUserChannel(cbDeps),
+    });
     closers.push(coinbase.close);
-    const gemini = await startGeminiServer({ model: market, scheduler, faults: venueFaults.gemini, port: p.gemini });
+    const gemini = await startGeminiServer({ model: market, scheduler, faults: venueFaults.gemini, port: p.gemini,
+      rest: geminiRest({ model: market, engine, keys: keyring.gemini }),
+    });
     closers.push(gemini.close);
-    const bitstamp = await startBitstampServer({ model: market, scheduler, faults: venueFaults.bitstamp, port: p.bitstamp, ...opts.bitstamp });
+    const bitstamp = await startBitstampServer({ model: market, scheduler, faults: venueFaults.bitstamp, port: p.bitstamp, ...opts.bitstamp,
+      privateRest: bitstampRest({ model: market, engine, keys: keyring.bitstamp }),
+    });
     closers.push(bitstamp.close);
     const solana = await startSolanaStub(market, p.solana);
     closers.push(solana.close);
@@ -113,6 +132,8 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
         control: control.httpUrl,
       },
       market,
+      engine,
+      credentials: keyring.credentials,
       truth: () => market.truth(),
       faults,
       close: closeAll,

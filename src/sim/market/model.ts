@@ -137,6 +137,10 @@ export class MarketModel {
     return () => this.listeners.delete(fn);
   }
 
+  nowMs(): number {
+    return this.opts.scheduler.clock.nowMs();
+  }
+
   spec(asset: Asset): AssetSpec {
     return this.st(asset).spec;
   }
