@@ -31,7 +31,7 @@ interface CrashRun {
 }
 
 function runAndKill(dir: string): Promise<CrashRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, '200000'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, '120000'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   const wal = join(dir, `${SQLITE_FILE_NAME}-wal`);
   const walSize = () => (existsSync(wal) ? statSync(wal).size : 0);
   const run: CrashRun = { committed: [], sawBegin: false, sawDone: false, walBytesAtKill: 0, walBytesAtBegin: 0, signal: null };
@@ -64,7 +64,7 @@ function runAndKill(dir: string): Promise<CrashRun> {
     const guard = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`crash writer did not reach the kill point in time; stderr: ${stderr}`));
-    }, 25_000);
+    }, 80_000);
     child.on('error', reject);
     child.on('exit', (_code, signal) => {
       clearTimeout(guard);
@@ -111,5 +111,5 @@ describe('SQLite store crash durability', () => {
     } finally {
       db.close();
     }
-  });
+  }, 90_000);
 });

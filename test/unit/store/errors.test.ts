@@ -64,3 +64,11 @@ describe('MongoDB error mapping', () => {
     expect(mapMongoError(new MongoServerError({ message: 'bad', code: 2 })).code).toBe('STORE_INTERNAL');
   });
 });
+
+describe('MongoDB credential errors', () => {
+  it('are a configuration problem, not something to retry', () => {
+    const e = mapMongoError(new MongoServerError({ message: 'Authentication failed.', code: 18 }));
+    expect(e.code).toBe('STORE_MISCONFIGURED');
+    expect(e.retry).toBe('fatal');
+  });
+});

@@ -94,7 +94,10 @@ export class MongoStore implements Store {
       return new MongoStore(client, db);
     } catch (e) {
       await client.close();
-      throw e instanceof StoreError ? e : new StoreError('STORE_UNAVAILABLE', `cannot open MongoDB store: ${String(e)}`, { cause: e });
+      const mapped = mapMongoError(e);
+      // At open, an unclassified failure (bad URL, odd server reply) is reported as the store being
+      // unavailable, with the driver's error as the cause.
+      throw mapped.code === 'STORE_INTERNAL' ? new StoreError('STORE_UNAVAILABLE', `cannot open MongoDB store: ${mapped.message}`, { cause: e }) : mapped;
     }
   }
 

@@ -2,6 +2,8 @@ import { MongoError, MongoNetworkError, MongoServerError, MongoServerSelectionEr
 import { StoreError } from '../errors.ts';
 
 const DUPLICATE_KEY = 11000;
+const UNAUTHORIZED = 13;
+const AUTHENTICATION_FAILED = 18;
 
 /** E11000: a unique index refused the write (single insert, bulk write, or inside a transaction). */
 export function isDuplicateKey(e: unknown): boolean {
@@ -16,6 +18,9 @@ export function isDuplicateKey(e: unknown): boolean {
 export function mapMongoError(e: unknown): StoreError {
   if (e instanceof StoreError) return e;
   const msg = e instanceof Error ? e.message : String(e);
+  if (e instanceof MongoServerError && (e.code === UNAUTHORIZED || e.code === AUTHENTICATION_FAILED)) {
+    return new StoreError('STORE_MISCONFIGURED', `MongoDB refused the credentials or the role in MONGODB_URL: ${msg}`, { cause: e });
+  }
   if (isDuplicateKey(e)) return new StoreError('STORE_CONFLICT', `MongoDB unique index refused the write: ${msg}`, { cause: e });
   if (
     e instanceof MongoNetworkError ||

@@ -1,4 +1,4 @@
-import type { Db, IndexDescription } from 'mongodb';
+import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
 
 export const COLLECTIONS = [
   'opportunities',
@@ -59,7 +59,19 @@ export async function ensureIndexes(db: Db): Promise<void> {
   // servers before 4.4, and the first writeBatch must not depend on which collection it touches.
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const name of COLLECTIONS) {
-    if (!existing.has(name)) await db.createCollection(name);
+    if (!existing.has(name)) await createIfAbsent(db, name);
     await db.collection(name).createIndexes(INDEXES[name]);
+  }
+}
+
+const NAMESPACE_EXISTS = 48;
+
+async function createIfAbsent(db: Db, name: string): Promise<void> {
+  try {
+    await db.createCollection(name);
+  } catch (e) {
+    // Another process opening the store at the same moment created it first: that is the outcome
+    // we wanted. Anything else propagates.
+    if (!(e instanceof MongoServerError && e.code === NAMESPACE_EXISTS)) throw e;
   }
 }
