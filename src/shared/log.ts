@@ -28,3 +28,8 @@ export function createLogger(opts: { level?: string; name?: string; destination?
     (opts.destination ?? process.stdout) as pino.DestinationStream,
   );
 }
+
+/** A child logger carrying the trade key as the correlation id, so one trade greps end to end. */
+export function withCorrelation(log: Logger, tradeKey: string): Logger {
+  return log.child({ correlation_id: tradeKey });
+}
