@@ -6,6 +6,7 @@ import { loadJwtSecret } from '../actors/edge/auth.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Config } from '../shared/config/index.ts';
 import type { Logger } from '../shared/log.ts';
+import { collectActorSeries } from './actor-metrics.ts';
 import { createMetrics } from './metrics.ts';
 import { Supervisor } from './supervisor.ts';
 import { buildTopology, type Topology } from './topology.ts';
@@ -73,7 +74,7 @@ export async function startEngine(o: { config: Config; log: Logger; topology?: T
       await supervisor.restart(actor);
       record({ who, action: 'restart', target: actor, before: { restarts: before }, after: { restarts: before + 1 } });
     },
-    metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+    metrics: async () => ({ contentType: registry.contentType, body: (await registry.metrics()) + (await collectActorSeries(supervisor.handles)) }),
   };
 
   // The edge listens before the actors start, so /healthz answers 503 "starting" during startup
