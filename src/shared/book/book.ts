@@ -33,6 +33,8 @@ export class OrderBook implements LevelSink {
   readonly asks: BookSide;
   /** Levels applied since construction (updates + snapshot levels); cheap progress counter. */
   applied = 0;
+  /** Inside a snapshot group from a parser: levels are appended, sorted once at `end()`. */
+  private bulk = false;
   private readonly counts: TopCounts = { bids: 0, asks: 0 };
 
   constructor(initialCapacity = 1024) {
@@ -64,19 +66,33 @@ export class OrderBook implements LevelSink {
     this.clear();
     this.bids.reserve(bidPx.length);
     this.asks.reserve(askPx.length);
-    for (let i = 0; i < bidPx.length; i++) this.bids.set(bidPx[i]!, bidSz[i]!);
-    for (let i = 0; i < askPx.length; i++) this.asks.set(askPx[i]!, askSz[i]!);
+    for (let i = 0; i < bidPx.length; i++) this.bids.bulkAppend(bidPx[i]!, bidSz[i]!);
+    for (let i = 0; i < askPx.length; i++) this.asks.bulkAppend(askPx[i]!, askSz[i]!);
+    this.bids.finishBulk();
+    this.asks.finishBulk();
     this.applied += bidPx.length + askPx.length;
   }
 
   // LevelSink: a book fed directly by a single-instrument parser.
   begin(_symbol: string, snapshot: boolean): void {
-    if (snapshot) this.clear();
+    if (snapshot) {
+      this.clear();
+      this.bulk = true;
+    }
   }
   level(side: Side, price: number, size: number): void {
-    this.apply(side, price, size);
+    if (this.bulk) {
+      (side === BID ? this.bids : this.asks).bulkAppend(price, size);
+      this.applied++;
+    } else this.apply(side, price, size);
   }
-  end(): void {}
+  end(): void {
+    if (this.bulk) {
+      this.bulk = false;
+      this.bids.finishBulk();
+      this.asks.finishBulk();
+    }
+  }
 
   bestBid(): number {
     return this.bids.bestPrice();
@@ -88,7 +104,7 @@ export class OrderBook implements LevelSink {
 
   /** True when both sides are present and best bid ≥ best ask (crossed or locked): resync. */
   isCrossed(): boolean {
-    return this.bids.count > 0 && this.asks.count > 0 && this.bids.keys[0]! * -1 >= this.asks.keys[0]!;
+    return this.bids.count > 0 && this.asks.count > 0 && this.bids.bestPrice() >= this.asks.bestPrice();
   }
 
   /**

@@ -32,15 +32,16 @@ export class BookSet implements LevelSink {
     const book = this.books.get(symbol) ?? null;
     this.current = book;
     if (book === null) return;
-    if (snapshot) book.clear();
+    book.begin(symbol, snapshot);
     if (!this.touched.includes(symbol)) this.touched.push(symbol);
   }
 
   level(side: Side, price: number, size: number): void {
-    if (this.current !== null) this.current.apply(side, price, size);
+    if (this.current !== null) this.current.level(side, price, size);
   }
 
   end(): void {
+    if (this.current !== null) this.current.end();
     this.current = null;
   }
 

@@ -56,6 +56,38 @@ describe('OrderBook', () => {
     );
   });
 
+  it('snapshot through the sink (any order, duplicates: last wins) then updates matches the naive book', () => {
+    const level = fc.record({ side: fc.constantFrom<Side>(BID, ASK), tick: fc.integer({ min: 0, max: 60 }), size: fc.integer({ min: 1, max: 99 }) });
+    fc.assert(
+      fc.property(fc.array(level, { maxLength: 120 }), fc.array(update, { maxLength: 60 }), fc.boolean(), (snap, ups, sorted) => {
+        const lv = sorted
+          ? // Venue order: bids best-first (descending), then asks best-first (ascending).
+            [...snap].sort((x, y) => x.side - y.side || (x.side === BID ? y.tick - x.tick : x.tick - y.tick))
+          : snap;
+        const book = new OrderBook(4);
+        book.apply(BID, 1, 1); // stale state the snapshot must replace
+        const ref = new NaiveBook();
+        book.begin('X', true);
+        for (const l of lv) {
+          book.level(l.side, 100 + l.tick * 0.01, l.size);
+          ref.apply(l.side, 100 + l.tick * 0.01, l.size);
+        }
+        book.end();
+        const b = new Float64Array(2 * N);
+        const a = new Float64Array(2 * N);
+        for (const u of [...ups, ups[0] ?? { side: BID, tick: 0, size: 0 }]) {
+          const c = book.writeTop(b, a, N);
+          expect(Array.from(b.subarray(0, 2 * c.bids))).toEqual(ref.top(BID, N));
+          expect(Array.from(a.subarray(0, 2 * c.asks))).toEqual(ref.top(ASK, N));
+          expect([book.bids.count, book.asks.count]).toEqual([ref.bids.size, ref.asks.size]);
+          book.apply(u.side, 100 + u.tick * 0.01, u.size);
+          ref.apply(u.side, 100 + u.tick * 0.01, u.size);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('applies a snapshot in any order, best-first, replacing the previous book', () => {
     const book = new OrderBook(4);
     book.apply(BID, 1, 1);
@@ -67,6 +99,7 @@ describe('OrderBook', () => {
     expect(Array.from(b)).toEqual([12, 2, 11, 3, 10, 1]);
     expect(Array.from(a)).toEqual([13, 5, 14, 6, 15, 4]);
     expect(book.bids.sizeOf(1)).toBe(0);
+    expect([book.bids.priceAt(0), book.bids.sizeAt(0), book.asks.priceAt(2)]).toEqual([12, 2, 15]);
   });
 
   it('deletes on size 0 and ignores deletes of absent levels', () => {
