@@ -8,6 +8,8 @@ import type { Config } from '../shared/config/index.ts';
 import type { Logger } from '../shared/log.ts';
 import { collectActorSeries } from './actor-metrics.ts';
 import { createMetrics } from './metrics.ts';
+import { withSimUrls } from './sim-wiring.ts';
+import { startSim, type Sim } from '../sim/index.ts';
 import { Supervisor } from './supervisor.ts';
 import { buildTopology, type Topology } from './topology.ts';
 
@@ -22,6 +24,10 @@ export interface AuditEntry {
 
 export interface Engine {
   supervisor: Supervisor;
+  /** The built-in simulators, in sim mode. */
+  sim: Sim | undefined;
+  /** The config as running: in sim mode with the simulators' URLs filled in. */
+  config: Config;
   url: string;
   port: number;
   audit: AuditEntry[];
@@ -35,8 +41,12 @@ export interface Engine {
  * behind comlink changes this file and nothing in the routes.
  */
 export async function startEngine(o: { config: Config; log: Logger; topology?: Topology; clock?: Clock }): Promise<Engine> {
-  const cfg = o.config;
   const clock = o.clock ?? systemClock;
+  // Sim mode: start the venue simulators first and point the venues at their loopback URLs; the
+  // connectors then run exactly as they would against the real venues.
+  const sim = o.config.mode === 'sim' ? await startSim({ seed: o.config.sim.seed, clock }) : undefined;
+  const cfg = sim ? withSimUrls(o.config, sim.urls) : o.config;
+  if (sim) o.log.info({ control: sim.urls.control, seed: cfg.sim.seed }, 'simulators running');
   mkdirSync(cfg.data_dir, { recursive: true });
   const secret = loadJwtSecret(cfg.data_dir);
   const supervisor = new Supervisor({ config: cfg, topology: o.topology ?? buildTopology(cfg), log: o.log, clock });
@@ -62,6 +72,7 @@ export async function startEngine(o: { config: Config; log: Logger; topology?: T
       kill_confirm: supervisor.pendingKillConfirmation() ?? null,
       incidents: supervisor.incidents,
       rings: supervisor.ringStatus(),
+      sim: sim ? { control_url: sim.urls.control, seed: cfg.sim.seed } : null,
     }),
     control: (cmd: ControlBody, who: string) => {
       if (cmd.action === 'restart') throw new Error('restart goes through restart()');
@@ -90,18 +101,22 @@ export async function startEngine(o: { config: Config; log: Logger; topology?: T
     await supervisor.start();
   } catch (e) {
     await new Promise<void>((r) => server.close(() => r()));
+    await sim?.close();
     throw e;
   }
   o.log.info({ url, actors: supervisor.handles.map((h) => h.spec.name) }, 'engine running');
   let stopped: Promise<void> | undefined;
   return {
     supervisor,
+    sim,
+    config: cfg,
     url,
     port,
     audit,
     stop: () =>
       (stopped ??= (async () => {
         await supervisor.stop();
+        await sim?.close();
         await new Promise<void>((r) => {
           server.close(() => r());
           // Keep-alive sockets would hold close() open: end them.
