@@ -10,7 +10,7 @@ import type { ActorHandle } from './actor-handle.ts';
  */
 const SERIES = /^(cambist_[a-z0-9_]+?)(_bucket|_sum|_count)?(\{[^}]*\})?$/;
 
-export async function collectActorSeries(handles: readonly ActorHandle[], timeoutMs = 250): Promise<string> {
+export async function collectActorSeries(handles: readonly ActorHandle[], timeoutMs = 500): Promise<string> {
   const reports = await Promise.all(
     handles.map(async (h) => {
       if (!h.api || h.state !== 'running') return {};

@@ -1,4 +1,7 @@
+import { coinbaseMarketDataId } from '../actors/venues/coinbase/symbols.ts';
+import { geminiV2Symbol } from '../actors/venues/gemini/symbols.ts';
 import type { Config } from '../shared/config/index.ts';
+import { CambistError } from '../shared/errors.ts';
 import type { RingPolicy } from '../shared/ring/index.ts';
 
 /**
@@ -47,11 +50,36 @@ export const ACTOR_ENTRIES: Record<string, URL | undefined> = {
   recorder: here('../actors/recorder/actor'),
   signal: here('../actors/signal/actor'),
   executor: undefined,
-  'feed:coinbase': undefined,
-  'feed:gemini': undefined,
-  'feed:bitstamp': undefined,
+  'feed:coinbase': here('../actors/feed/actor'),
+  'feed:gemini': here('../actors/feed/actor'),
+  'feed:bitstamp': here('../actors/feed/actor'),
   'feed:solana': undefined,
 };
+
+/** What a CEX feed actor is told at startup. */
+export interface FeedSlice {
+  venue: 'coinbase' | 'gemini' | 'bitstamp';
+  ws_url: string;
+  rest_url: string;
+  stale_ms: number;
+  reconnect_initial_ms: number;
+  reconnect_max_ms: number;
+  record_dir: string | null;
+  seed: number;
+  routes: { asset: string; asset_index: number; symbol: string; depth: number }[];
+}
+
+/** The symbol a venue's market-data socket uses for a configured route. */
+function marketDataSymbol(r: Config['assets'][number]['cex_routes'][number]): string {
+  switch (r.venue) {
+    case 'coinbase':
+      return coinbaseMarketDataId(r.product);
+    case 'gemini':
+      return geminiV2Symbol(r.symbol);
+    case 'bitstamp':
+      return r.symbol;
+  }
+}
 
 export function buildTopology(cfg: Config, entries: Record<string, URL | undefined> = ACTOR_ENTRIES): Topology {
   const actors: ActorSpec[] = [];
@@ -79,8 +107,24 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
     (v) => cfg.venues[v].enabled && assets.some(({ a }) => a.cex_routes.some((r) => r.venue === v)),
   );
   for (const v of cexVenues) {
-    const routes = assets.flatMap(({ a, index }) => a.cex_routes.filter((r) => r.venue === v).map((r) => ({ asset: a.asset, asset_index: index, route: r })));
-    place({ name: `feed:${v}`, kind: `feed:${v}`, slice: { venue: v, mode: cfg.mode, venue_config: cfg.venues[v], routes }, mode: 'none', rank: 3 }, `feed:${v}`);
+    const vc = cfg.venues[v];
+    const urls = vc.urls[cfg.mode];
+    if (!urls) throw new CambistError('CONFIG_NO_URL', `venues.${v}.urls.${cfg.mode} is not set: ${v} has no URL for ${cfg.mode} mode`);
+    const routes = assets.flatMap(({ a, index }) =>
+      a.cex_routes.filter((r) => r.venue === v).map((r) => ({ asset: a.asset, asset_index: index, symbol: marketDataSymbol(r), depth: r.book_depth_levels })),
+    );
+    const slice: FeedSlice = {
+      venue: v,
+      ws_url: urls.ws,
+      rest_url: urls.rest,
+      stale_ms: vc.stale_ms,
+      reconnect_initial_ms: vc.reconnect_initial_ms,
+      reconnect_max_ms: vc.reconnect_max_ms,
+      record_dir: vc.record ? `${cfg.data_dir}/recordings` : null,
+      seed: cfg.sim.seed,
+      routes,
+    };
+    place({ name: `feed:${v}`, kind: `feed:${v}`, slice, mode: 'none', rank: 3 }, `feed:${v}`);
   }
   if (cfg.venues.solana.enabled && assets.length > 0) {
     const pools = assets.map(({ a, index }) => ({ asset: a.asset, asset_index: index, dex_route: a.dex_route, sizing: a.sizing }));

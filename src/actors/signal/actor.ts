@@ -1,3 +1,4 @@
+import { VENUE_NAMES } from '../../shared/messages/index.ts';
 import { runActor } from '../runtime/actor.ts';
 import { InputLoop } from '../runtime/loop.ts';
 import { MarketState } from './market-state.ts';
@@ -26,6 +27,10 @@ runActor((ctx) => {
   return {
     start: () => loop?.start(),
     stop: () => loop?.stop(),
-    stats: () => ({ books: state.books, pool_quotes: state.quotes, other: state.other, last_tick_to_signal_us: lastTickToSignalUs, loop_passes: loop?.passes ?? 0 }),
+    stats: () => {
+      const c: Record<string, number> = { books: state.books, pool_quotes: state.quotes, other: state.other, last_tick_to_signal_us: lastTickToSignalUs, loop_passes: loop?.passes ?? 0 };
+      VENUE_NAMES.forEach((v, i) => (c[`books_${v}`] = state.bookUpdates[i + 1]!));
+      return c;
+    },
   };
 });

@@ -44,7 +44,7 @@ export const venuesSchema = z.strictObject({
     keyEnvs: { key_name_env: 'COINBASE_API_KEY_NAME', private_key_env: 'COINBASE_API_PRIVATE_KEY' },
   }).prefault({}),
   gemini: cexVenue({
-    paper: { ws: 'wss://api.gemini.com', rest: 'https://api.gemini.com' },
+    paper: { ws: 'wss://api.gemini.com/v2/marketdata', rest: 'https://api.gemini.com' },
     keyEnvs: { api_key_env: 'GEMINI_API_KEY', api_secret_env: 'GEMINI_API_SECRET' },
   }).prefault({}),
   bitstamp: cexVenue({
