@@ -96,6 +96,10 @@ export function generateStream(seed: number, messages: number, depth = 1000): St
   };
 }
 
+function flat(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
 /** Coinbase `l2_data` JSON text for messages [from, to) of the stream, one envelope each. */
 export function coinbaseJson(st: Stream, from: number, to: number): string[] {
   const out: string[] = [];
@@ -107,9 +111,10 @@ export function coinbaseJson(st: Stream, from: number, to: number): string[] {
           `"price_level":"${st.px[i]!.toFixed(2)}","new_quantity":"${st.sz[i]!.toFixed(8)}"}`,
       );
     }
+    // Through a Buffer, as a ws handler receives it: a flat string, not a tree of concatenations.
     out.push(
-      `{"channel":"l2_data","client_id":"","timestamp":"2023-02-09T20:32:50.714964855Z","sequence_num":${m + 1},` +
-        `"events":[{"type":"update","product_id":"BTC-USD","updates":[${ups.join(',')}]}]}`,
+      flat(`{"channel":"l2_data","client_id":"","timestamp":"2023-02-09T20:32:50.714964855Z","sequence_num":${m + 1},` +
+        `"events":[{"type":"update","product_id":"BTC-USD","updates":[${ups.join(',')}]}]}`),
     );
   }
   return out;
@@ -125,5 +130,5 @@ export function coinbaseSnapshotJson(st: Stream): string {
   for (let i = 0; i < st.snapAskPx.length; i++) {
     ups.push(`{"side":"offer","event_time":"${t}","price_level":"${st.snapAskPx[i]!.toFixed(2)}","new_quantity":"${st.snapAskSz[i]!.toFixed(8)}"}`);
   }
-  return `{"channel":"l2_data","client_id":"","timestamp":"2023-02-09T20:32:50Z","sequence_num":0,"events":[{"type":"snapshot","product_id":"BTC-USD","updates":[${ups.join(',')}]}]}`;
+  return flat(`{"channel":"l2_data","client_id":"","timestamp":"2023-02-09T20:32:50Z","sequence_num":0,"events":[{"type":"snapshot","product_id":"BTC-USD","updates":[${ups.join(',')}]}]}`);
 }

@@ -69,6 +69,36 @@ function valueAt(s: string, from: number, to: number, key: string): number {
 }
 
 /**
+ * One level in Coinbase's own key order (`side, event_time, price_level, new_quantity`), checked at
+ * fixed offsets with no searching. Returns the index after its '}', or −1 (then the order-agnostic
+ * path below decides). Nothing reaches the sink until the whole level has been validated.
+ */
+function levelInOrder(s: string, i: number, sink: LevelSink): number {
+  if (!s.startsWith('{"side":"', i)) return -1;
+  let j = i + 9;
+  let side: 0 | 1;
+  if (s.startsWith('bid","event_time":"', j)) {
+    side = BID;
+    j += 19;
+  } else if (s.startsWith('offer","event_time":"', j)) {
+    side = ASK;
+    j += 21;
+  } else return -1;
+  j = s.indexOf('"', j);
+  if (j < 0 || !s.startsWith('","price_level":"', j)) return -1;
+  const px = num(s, j + 17);
+  if (px !== px || !s.startsWith('","new_quantity":"', numEnd)) return -1;
+  const qty = num(s, numEnd + 18);
+  if (qty !== qty || !s.startsWith('"}', numEnd)) return -1;
+  sink.level(side, px, qty);
+  return numEnd + 2;
+}
+
+// The last product id seen: consecutive frames almost always name the same product, so reusing the
+// string avoids one allocation per event.
+let lastProduct = '';
+
+/**
  * Scan an `l2_data` frame into `sink`. Returns its `sequence_num`, or `SCAN_FALLBACK` when the text
  * is not in the exact compact form (including: not `l2_data` at all).
  */
@@ -96,12 +126,24 @@ export function scanCoinbaseL2(s: string, sink: LevelSink): number {
     if (i < 0) return SCAN_FALLBACK;
     const pEnd = s.indexOf('"', i);
     if (pEnd < 0) return SCAN_FALLBACK;
-    const product = s.slice(i, pEnd);
+    let product = lastProduct;
+    if (pEnd - i !== product.length || !s.startsWith(product, i)) product = lastProduct = s.slice(i, pEnd);
     i = expect(s, pEnd, '","updates":[');
     if (i < 0) return SCAN_FALLBACK;
     sink.begin(product, snapshot);
     if (s.charCodeAt(i) !== RBRACKET) {
       for (;;) {
+        const next = levelInOrder(s, i, sink);
+        if (next > 0) {
+          i = next;
+          const c = s.charCodeAt(i);
+          if (c === COMMA) {
+            i++;
+            continue;
+          }
+          if (c === RBRACKET) break;
+          return bail(sink);
+        }
         if (s.charCodeAt(i) !== LBRACE) return bail(sink);
         // Level objects hold only flat string values without braces, so the next '}' closes it.
         const end = s.indexOf('}', i);
