@@ -168,9 +168,11 @@ export class BookSide {
   /**
    * Write up to `n` levels as interleaved [px0, sz0, px1, sz1, …] best-first into `out`, zero the
    * remaining slots of the first `n` pairs (so a fixed-size message never carries stale levels), and
-   * return how many levels were written. No allocation.
+   * return how many levels were written (never more than `out` holds). No allocation.
    */
   writeTop(out: Float64Array, n: number): number {
+    const room = out.length >> 1;
+    if (n > room) n = room;
     const m = n < this.count ? n : this.count;
     const keys = this.keys;
     const sizes = this.sizes;
@@ -179,8 +181,7 @@ export class BookSide {
       out[j] = keys[i]! * dir;
       out[j + 1] = sizes[i]!;
     }
-    const end = 2 * n < out.length ? 2 * n : out.length;
-    if (2 * m < end) out.fill(0, 2 * m, end);
+    if (m < n) out.fill(0, 2 * m, 2 * n);
     return m;
   }
 }

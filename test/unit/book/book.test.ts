@@ -146,6 +146,9 @@ describe('OrderBook', () => {
     const c = book.writeTop(b, a, 2);
     expect(c.asks).toBe(2);
     expect(Array.from(a)).toEqual([10, 1, 11, 1]);
+    const c2 = book.writeTop(b, a, 5); // the views hold only 2 levels: counts must say so
+    expect(c2.asks).toBe(2);
+    expect(c2.bids).toBe(0);
   });
 });
 
