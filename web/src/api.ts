@@ -72,7 +72,7 @@ export type ControlAction = 'pause' | 'resume' | 'observe_only_on' | 'observe_on
 
 export const api = {
   status: () => json<StatusDoc>('GET', '/v1/status'),
-  opportunities: (q: { asset?: string; cex_venue?: string; limit?: number } = {}) => json<Page<Opportunity>>('GET', `/v1/opportunities${qs({ limit: 200, ...q })}`),
+  opportunities: (q: { asset?: string; venue?: string; limit?: number } = {}) => json<Page<Opportunity>>('GET', `/v1/opportunities${qs({ limit: 200, ...q })}`),
   trades: (q: { limit?: number; from?: number; to?: number } = {}) => json<Page<TradeRecord>>('GET', `/v1/trades${qs({ limit: 200, ...q })}`),
   inventory: () => json<Page<InventorySnapshot>>('GET', '/v1/inventory'),
   control: (body: { action: ControlAction; reason?: string; confirm?: string; scope?: { asset?: string; venue?: string } }) =>

@@ -6,7 +6,8 @@ import { KilledBanner, StaleBanner } from './components/stale-banner.tsx';
 import { Toast } from './components/toast.tsx';
 import { ms } from './format.ts';
 import { SCREENS, screen } from './nav.ts';
-import { addOpportunities, lastLiveAgeMs, metrics, sampleSparks, setStatus, status, streamState, trades, upsertTrades } from './state.ts';
+import { tickP99 } from './metrics.ts';
+import { addOpportunities, lastLiveAgeMs, sampleSparks, setStatus, status, streamState, trades, upsertTrades } from './state.ts';
 import { startStream } from './stream.ts';
 import { TERMINAL_STATES } from './types.ts';
 import { Execution } from './views/execution.tsx';
@@ -34,7 +35,7 @@ function Console() {
   const stop = startStream();
   const sampler = setInterval(() => {
     const open = trades().filter((t) => !TERMINAL_STATES.includes(t.state)).length;
-    sampleSparks(SPARK_EVERY_MS, open, trades().reduce((a, t) => a + (t.realised_pnl_quote ?? 0), 0), metrics()?.tick_to_signal_us?.p99 ?? null);
+    sampleSparks(SPARK_EVERY_MS, open, trades().reduce((a, t) => a + (t.realised_pnl_quote ?? 0), 0), tickP99());
   }, SPARK_EVERY_MS);
   onCleanup(() => {
     stop();
@@ -48,7 +49,7 @@ function Console() {
         <span class="mode" data-testid="mode">{status()?.mode ?? '…'}</span>
         <span class={`pill ${streamState() === 'open' ? 'ok live' : 'warn'}`} data-testid="stream-state" data-state={streamState()}>
           <span class="dot" />
-          {streamState() === 'open' ? 'live' : streamState()}
+          {streamState() === 'open' ? 'live' : streamState() === 'closed' ? 'stream down, polling' : 'connecting'}
         </span>
         <span class="age" data-testid="live-age" data-age-ms={lastLiveAgeMs() ?? ''}>
           age {ms(lastLiveAgeMs())}

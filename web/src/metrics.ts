@@ -1,52 +1,32 @@
-import type { Histogram } from './types.ts';
+import type { Histogram, LatencySummary } from './types.ts';
+import { histograms, latency } from './state.ts';
 
 /**
- * Latency histograms, from either source. The stream's `metrics` topic carries
- * `{ tick_to_signal_us: {...}, detect_to_fill_ms: {...} }`; the inner shape is read tolerantly
- * (bucket list as `{le,count}` rows or `[le,count]` pairs or parallel arrays, cumulative or not,
- * plus any of count/p50/p99/max). Before the stream says anything the console scrapes /metrics.
+ * Latency data from its two sources. The stream's `metrics` topic carries summaries per series
+ * (`{ tick_to_signal_us: { SOL: { p50, p99, ... } }, ... }`); the bucket distribution for the
+ * histograms comes from /metrics, where actors report `cambist_<name>_seconds_bucket` series.
  */
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
-const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+const FIELDS = ['last', 'mean', 'p50', 'p95', 'p99', 'count'] as const;
 
-function bucketsOf(o: Obj): { le: number; n: number }[] {
-  const raw = o.buckets ?? o.histogram;
-  const out: { le: number; n: number }[] = [];
-  if (Array.isArray(raw)) {
-    for (const b of raw) {
-      if (Array.isArray(b) && num(b[0]) !== null && num(b[1]) !== null) out.push({ le: b[0] as number, n: b[1] as number });
-      else if (isObj(b)) {
-        const le = num(b.le) ?? num(b.upper) ?? num(b.value);
-        const n = num(b.count) ?? num(b.n);
-        if (le !== null && n !== null) out.push({ le, n });
-      }
-    }
-  } else if (Array.isArray(o.bounds) && Array.isArray(o.counts)) {
-    o.bounds.forEach((le, i) => {
-      const n = num((o.counts as unknown[])[i]);
-      if (num(le) !== null && n !== null) out.push({ le: le as number, n });
-    });
+export function readSummaries(raw: unknown): Record<string, LatencySummary> {
+  const out: Record<string, LatencySummary> = {};
+  if (!isObj(raw)) return out;
+  for (const [key, v] of Object.entries(raw)) {
+    if (!isObj(v)) continue;
+    const s: LatencySummary = {};
+    for (const f of FIELDS) if (typeof v[f] === 'number' && Number.isFinite(v[f])) s[f] = v[f] as number;
+    out[key] = s;
   }
-  return out.sort((a, b) => a.le - b.le);
+  return out;
 }
 
-/** Cumulative counts (Prometheus style) become per-bucket counts; plain counts pass through. */
-function decumulate(xs: { le: number; n: number }[], cumulative: boolean): { bounds: number[]; counts: number[] } {
-  const bounds = xs.map((x) => x.le);
-  const counts = cumulative ? xs.map((x, i) => Math.max(0, x.n - (i ? xs[i - 1]!.n : 0))) : xs.map((x) => x.n);
-  return { bounds, counts };
-}
-
-const isMonotone = (xs: { n: number }[]) => xs.every((x, i) => i === 0 || x.n >= xs[i - 1]!.n);
-
-export function readHistogram(raw: unknown): Histogram | null {
-  if (!isObj(raw)) return null;
-  const bs = bucketsOf(raw);
-  const cumulative = raw.cumulative === true || (raw.cumulative === undefined && bs.length > 1 && isMonotone(bs) && bs.at(-1)!.n === num(raw.count));
-  const { bounds, counts } = decumulate(bs, cumulative);
-  const count = num(raw.count) ?? counts.reduce((a, b) => a + b, 0);
-  return { bounds, counts, count, p50: num(raw.p50), p99: num(raw.p99), max: num(raw.max) };
+/** The worst value of one field across series (the number an operator acts on). */
+export function worst(s: Record<string, LatencySummary> | undefined, f: keyof LatencySummary): number | null {
+  let w: number | null = null;
+  for (const v of Object.values(s ?? {})) if (v[f] !== undefined && (w === null || v[f]! > w)) w = v[f]!;
+  return w;
 }
 
 /** Percentile from bucket counts (upper bound of the bucket holding it): good enough for a label. */
@@ -68,11 +48,18 @@ export function histogramFromProm(text: string, family: string, scale: number): 
   for (const m of text.matchAll(re)) {
     const le = /le="([^"]+)"/.exec(m[1]!)?.[1];
     if (!le || le === '+Inf') continue;
-    byLe.set(Number(le) * scale, (byLe.get(Number(le) * scale) ?? 0) + Number(m[2]));
+    const k = Number(le) * scale;
+    byLe.set(k, (byLe.get(k) ?? 0) + Number(m[2]));
   }
   if (!byLe.size) return null;
-  const xs = [...byLe.entries()].map(([le, n]) => ({ le, n })).sort((a, b) => a.le - b.le);
-  const { bounds, counts } = decumulate(xs, true);
-  const h: Histogram = { bounds, counts, count: counts.reduce((a, b) => a + b, 0), p50: null, p99: null, max: null };
+  const xs = [...byLe.entries()].sort((a, b) => a[0] - b[0]);
+  // Prometheus buckets are cumulative: per-bucket counts are the differences.
+  const counts = xs.map(([, n], i) => Math.max(0, n - (i ? xs[i - 1]![1] : 0)));
+  const h: Histogram = { bounds: xs.map(([le]) => le), counts, count: counts.reduce((a, b) => a + b, 0), p50: null, p99: null, max: null };
   return { ...h, p50: quantile(h, 0.5), p99: quantile(h, 0.99) };
+}
+
+/** tick→signal p99 for the KPI: the stream's worst series, else the scraped histogram's. */
+export function tickP99(): number | null {
+  return worst(latency()?.tick_to_signal_us, 'p99') ?? histograms()?.tick_to_signal_us?.p99 ?? null;
 }

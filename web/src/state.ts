@@ -1,5 +1,5 @@
 import { batch, createSignal } from 'solid-js';
-import type { MetricsSnapshot, Opportunity, StatusDoc, TradeRecord } from './types.ts';
+import type { Histograms, LiveLatency, Opportunity, StatusDoc, TradeRecord } from './types.ts';
 
 /**
  * The console's live state: one set of signals fed by the stream (and by REST on first load), read by
@@ -12,7 +12,33 @@ export const [status, setStatusSignal] = createSignal<StatusDoc | null>(null);
 export const [statusAt, setStatusAt] = createSignal(0);
 export const [opportunities, setOpportunities] = createSignal<Opportunity[]>([]);
 export const [trades, setTrades] = createSignal<TradeRecord[]>([]);
-export const [metrics, setMetrics] = createSignal<MetricsSnapshot | null>(null);
+export const [histograms, setHistograms] = createSignal<Histograms | null>(null);
+export const [latency, setLatencySignal] = createSignal<LiveLatency | null>(null);
+
+/** Worst p50/p99 per stream message, for the trend charts (time in seconds, uPlot's unit). */
+export interface LatencyTrend {
+  t: number[];
+  tickP50: (number | null)[];
+  tickP99: (number | null)[];
+  fillP50: (number | null)[];
+  fillP99: (number | null)[];
+}
+const TREND_POINTS = 300;
+export const [trend, setTrend] = createSignal<LatencyTrend>({ t: [], tickP50: [], tickP99: [], fillP50: [], fillP99: [] });
+
+export function setLatency(l: LiveLatency, worst: (s: LiveLatency['tick_to_signal_us'], f: 'p50' | 'p99') => number | null): void {
+  batch(() => {
+    setLatencySignal(l);
+    const cap = <T,>(xs: T[], x: T) => [...xs, x].slice(-TREND_POINTS);
+    setTrend((tr) => ({
+      t: cap(tr.t, l.ts_ms / 1000),
+      tickP50: cap(tr.tickP50, worst(l.tick_to_signal_us, 'p50')),
+      tickP99: cap(tr.tickP99, worst(l.tick_to_signal_us, 'p99')),
+      fillP50: cap(tr.fillP50, worst(l.detect_to_fill_ms, 'p50')),
+      fillP99: cap(tr.fillP99, worst(l.detect_to_fill_ms, 'p99')),
+    }));
+  });
+}
 export const [streamState, setStreamState] = createSignal<'connecting' | 'open' | 'closed'>('connecting');
 export const [lastLiveAgeMs, setLastLiveAgeMs] = createSignal<number | null>(null);
 

@@ -1,16 +1,17 @@
 import { api, token } from './api.ts';
-import { histogramFromProm, readHistogram } from './metrics.ts';
-import { addOpportunities, metrics, recordLiveAge, setMetrics, setStatus, setStreamState, streamState, upsertTrades } from './state.ts';
+import { histogramFromProm, readSummaries, worst } from './metrics.ts';
+import { addOpportunities, recordLiveAge, setHistograms, setLatency, setStatus, setStreamState, streamState, upsertTrades } from './state.ts';
 import type { Opportunity, StatusDoc, TradeRecord } from './types.ts';
 
 /**
  * The live source: `/v1/stream` over WebSocket, `{ topic, ts_ms, data }` per message. Reconnects
  * with capped exponential backoff plus jitter (many tabs must not reconnect in lockstep after an
  * engine restart). While the socket is down, /v1/status is polled so the controls and the stale
- * banner keep telling the truth, and /metrics is scraped until the stream sends histograms.
+ * banner keep telling the truth. Bucket histograms are not on the stream: /metrics is scraped for them.
  */
 const TOPICS = 'status,opportunities,trades,metrics';
 const POLL_MS = 1_000;
+const SCRAPE_MS = 2_000;
 
 interface StreamMessage {
   topic: string;
@@ -37,7 +38,7 @@ function apply(m: StreamMessage): void {
       break;
     case 'metrics': {
       const d = (m.data ?? {}) as Record<string, unknown>;
-      setMetrics({ tick_to_signal_us: readHistogram(d.tick_to_signal_us), detect_to_fill_ms: readHistogram(d.detect_to_fill_ms), source: 'stream', ts_ms: m.ts_ms });
+      setLatency({ tick_to_signal_us: readSummaries(d.tick_to_signal_us), detect_to_fill_ms: readSummaries(d.detect_to_fill_ms), ts_ms: m.ts_ms }, worst);
       break;
     }
     default:
@@ -79,20 +80,21 @@ export function startStream(): () => void {
   };
 
   const poll = setInterval(() => {
-    if (!token()) return;
-    if (streamState() !== 'open') api.status().then(setStatus, () => undefined);
-    if (metrics()?.source !== 'stream') {
-      api.scrape().then(
-        (text) => setMetrics({ tick_to_signal_us: histogramFromProm(text, 'cambist_tick_to_signal_seconds', 1e6), detect_to_fill_ms: histogramFromProm(text, 'cambist_detect_to_fill_seconds', 1e3), source: 'scrape', ts_ms: Date.now() }),
-        () => undefined,
-      );
-    }
+    if (token() && streamState() !== 'open') api.status().then(setStatus, () => undefined);
   }, POLL_MS);
+  const scrape = () =>
+    api.scrape().then(
+      (text) => setHistograms({ tick_to_signal_us: histogramFromProm(text, 'cambist_tick_to_signal_seconds', 1e6), detect_to_fill_ms: histogramFromProm(text, 'cambist_detect_to_fill_seconds', 1e3), ts_ms: Date.now() }),
+      () => undefined,
+    );
+  const scraper = setInterval(scrape, SCRAPE_MS);
+  void scrape();
 
   connect();
   return () => {
     stopped = true;
     clearInterval(poll);
+    clearInterval(scraper);
     clearTimeout(retry);
     ws?.close();
   };

@@ -86,10 +86,26 @@ export interface Histogram {
   max: number | null;
 }
 
-export interface MetricsSnapshot {
+/** Bucket distributions from a /metrics scrape (the actors' `cambist_*_seconds_bucket` series). */
+export interface Histograms {
   tick_to_signal_us: Histogram | null;
   detect_to_fill_ms: Histogram | null;
-  source: 'stream' | 'scrape';
+  ts_ms: number;
+}
+
+/** One series of the stream's `metrics` topic (edge api.ts LatencySummary); keys are asset or leg names. */
+export interface LatencySummary {
+  last?: number;
+  mean?: number;
+  p50?: number;
+  p95?: number;
+  p99?: number;
+  count?: number;
+}
+
+export interface LiveLatency {
+  tick_to_signal_us: Record<string, LatencySummary>;
+  detect_to_fill_ms: Record<string, LatencySummary>;
   ts_ms: number;
 }
 

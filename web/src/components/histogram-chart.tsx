@@ -14,7 +14,6 @@ export function HistogramChart(p: { testid: string; title: string; unit: string;
 
   onMount(() => {
     const opts: uPlot.Options = {
-      title: p.title,
       width: Math.max(320, host.clientWidth || 640),
       height: 220,
       legend: { show: false },
@@ -41,5 +40,5 @@ export function HistogramChart(p: { testid: string; title: string; unit: string;
     plot?.setData([xs, h ? h.counts : []]);
   });
 
-  return <div class="chart" data-testid={p.testid} ref={host} />;
+  return <div class="chart" data-testid={p.testid} aria-label={p.title} ref={host} />;
 }

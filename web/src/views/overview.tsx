@@ -3,7 +3,8 @@ import { Sparkline } from '../components/sparkline.tsx';
 import { VenuePill } from '../components/venue-pill.tsx';
 import { normalizeFeeds } from '../feeds.ts';
 import { bps, ms, num, time, us, usd } from '../format.ts';
-import { lastLiveAgeMs, metrics, opportunities, sparks, status, trades } from '../state.ts';
+import { tickP99 } from '../metrics.ts';
+import { lastLiveAgeMs, opportunities, sparks, status, trades } from '../state.ts';
 import { TERMINAL_STATES, VENUES, type Opportunity } from '../types.ts';
 
 /** Health at a glance: venue pills, the best live spread per asset and route, KPIs with trends. */
@@ -36,7 +37,7 @@ export function Overview() {
         <Kpi testid="kpi-opps" label="opportunities / min" value={num(sparks().oppsPerMin.at(-1) ?? 0, 0)} spark={sparks().oppsPerMin} />
         <Kpi testid="kpi-inflight" label="trades in flight" value={String(inFlight())} spark={sparks().inFlight} />
         <Kpi testid="kpi-pnl" label="realised PnL (loaded trades)" value={usd(pnl())} spark={sparks().pnl} />
-        <Kpi testid="kpi-tick" label="tick→signal p99" value={us(metrics()?.tick_to_signal_us?.p99 ?? null)} spark={sparks().tickP99} />
+        <Kpi testid="kpi-tick" label="tick→signal p99" value={us(tickP99())} spark={sparks().tickP99} />
         <Kpi testid="kpi-live-age" label="live data age (at paint)" value={ms(lastLiveAgeMs())} />
       </div>
 

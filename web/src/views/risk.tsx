@@ -55,7 +55,7 @@ export function Risk() {
 
       <h2>Caps</h2>
       <div class="filters">
-        <select data-testid="risk-asset" value={asset()} onChange={(e) => { setAsset(e.currentTarget.value); void cfg.reload(); }}>
+        <select data-testid="risk-asset" value={asset() || assets()[0]} onChange={(e) => { setAsset(e.currentTarget.value); void cfg.reload(); }}>
           <For each={assets()}>{(a) => <option value={a}>{a}</option>}</For>
         </select>
         <span class="muted">{cfg.error() ? `config not available: ${cfg.error()}` : ''}</span>
