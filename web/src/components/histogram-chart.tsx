@@ -3,6 +3,9 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Histogram } from '../types.ts';
 
+/** 50000 → "50k": bucket bounds span six decades, so labels must stay short. */
+const short = (b: number): string => (b >= 1e6 ? `${b / 1e6}M` : b >= 1e3 ? `${b / 1e3}k` : b < 10 ? String(Number(b.toFixed(2))) : String(Math.round(b)));
+
 /**
  * A latency histogram as uPlot bars: x = bucket (labelled by its upper bound), y = count. The plot is
  * created once and fed with setData, so a live update costs no DOM rebuild.
@@ -10,7 +13,7 @@ import type { Histogram } from '../types.ts';
 export function HistogramChart(p: { testid: string; title: string; unit: string; data: Histogram | null }) {
   let host!: HTMLDivElement;
   let plot: uPlot | undefined;
-  const labels = () => p.data?.bounds.map((b) => `≤${b < 10 ? b.toFixed(1) : Math.round(b)}`) ?? [];
+  const labels = () => p.data?.bounds.map((b) => `≤${short(b)}`) ?? [];
 
   onMount(() => {
     const opts: uPlot.Options = {
@@ -20,7 +23,7 @@ export function HistogramChart(p: { testid: string; title: string; unit: string;
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false } },
       axes: [
-        { stroke: '#8a978e', grid: { stroke: '#1c231e' }, values: (_u, ticks) => ticks.map((t) => labels()[t] ?? ''), label: p.unit },
+        { stroke: '#8a978e', grid: { stroke: '#1c231e' }, space: 44, values: (_u, ticks) => ticks.map((t) => labels()[t] ?? ''), label: p.unit },
         { stroke: '#8a978e', grid: { stroke: '#1c231e' }, label: 'count' },
       ],
       series: [{}, { label: 'count', stroke: '#a3e635', fill: 'rgba(163,230,53,0.35)', paths: uPlot.paths.bars!({ size: [0.8, 60] }), points: { show: false } }],

@@ -59,7 +59,9 @@ function Panel(p: {
             </For>
           </tbody>
         </table>
-        <TrendChart testid={p.trendId} unit={p.unit} t={trend().t} p50={p.p50} p99={p.p99} />
+        <Show when={trend().t.length > 1}>
+          <TrendChart testid={p.trendId} unit={p.unit} t={trend().t} p50={p.p50} p99={p.p99} />
+        </Show>
       </div>
     </>
   );
