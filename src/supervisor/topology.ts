@@ -2,6 +2,8 @@ import { coinbaseMarketDataId } from '../actors/venues/coinbase/symbols.ts';
 import { geminiV2Symbol } from '../actors/venues/gemini/symbols.ts';
 import type { Config } from '../shared/config/index.ts';
 import { CambistError } from '../shared/errors.ts';
+import { Venue } from '../shared/messages/enums.ts';
+import { routeName, type SignalSlice } from '../actors/signal/slice.ts';
 import type { RingPolicy } from '../shared/ring/index.ts';
 
 /**
@@ -96,12 +98,24 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
   };
 
   const assets = cfg.assets.map((a, index) => ({ a, index })).filter(({ a }) => a.enabled);
-  place({ name: 'recorder', kind: 'recorder', slice: { store: cfg.store, data_dir: cfg.data_dir }, mode: 'async', rank: 0 }, 'recorder');
+  place({ name: 'recorder', kind: 'recorder', slice: { store: cfg.store, data_dir: cfg.data_dir, assets: cfg.assets.map((a) => ({ asset: a.asset, dex_routes: a.dex_route.pools.map((p) => `${p.program}:${p.pool_address}`) })) }, mode: 'async', rank: 0 }, 'recorder');
   for (const { a, index } of assets) {
     place({ name: `executor:${a.asset}`, kind: 'executor', slice: { asset: a, asset_index: index, mode: cfg.mode, live: cfg.live }, mode: 'async', rank: 1 }, 'executor');
   }
   for (const { a, index } of assets) {
-    place({ name: `signal:${a.asset}`, kind: 'signal', slice: { asset: a, asset_index: index }, mode: 'blocking', rank: 2 }, 'signal');
+    const slice: SignalSlice = {
+      asset: a.asset,
+      asset_index: index,
+      venues: a.cex_routes
+        .filter((r) => cfg.venues[r.venue].enabled)
+        .map((r) => ({ venue_id: Venue[r.venue], venue: r.venue, taker_fee_bps: r.taker_fee_bps, ioc_epsilon_pct: r.ioc_epsilon_pct, book_usage_cap_pct: r.book_usage_cap_pct, stale_ms: cfg.venues[r.venue].stale_ms })),
+      routes: a.dex_route.pools.map((p, i) => ({ route: i, name: routeName(p.program, i), slippage_bps_cap: p.slippage_bps_cap, stale_ms: cfg.venues.solana.stale_ms })),
+      signal: a.signal,
+      sizing: a.sizing,
+      max_trades_per_window: a.risk.max_trades_per_window,
+      store: { kind: cfg.store.kind, data_dir: cfg.data_dir, mongodb_url_env: cfg.store.mongodb_url_env },
+    };
+    place({ name: `signal:${a.asset}`, kind: 'signal', slice, mode: 'blocking', rank: 2 }, 'signal');
   }
   const cexVenues = (['coinbase', 'gemini', 'bitstamp'] as const).filter(
     (v) => cfg.venues[v].enabled && assets.some(({ a }) => a.cex_routes.some((r) => r.venue === v)),

@@ -1,35 +1,51 @@
-import { VENUE_NAMES } from '../../shared/messages/index.ts';
-import { runActor } from '../runtime/actor.ts';
+import { runActor, type Output } from '../runtime/actor.ts';
 import { InputLoop } from '../runtime/loop.ts';
-import { MarketState } from './market-state.ts';
+import { SignalEngine } from './engine.ts';
+import { restoreWindows } from './restore.ts';
+import type { SignalSlice } from './slice.ts';
 
 /**
- * signal:<asset> (one worker per asset, pure compute, blocking ring loop).
- *
- * Today it keeps the market state for its asset from every feed ring and measures tick→signal
- * latency (feed receive time → the moment this actor has the tick). Opportunity evaluation,
- * sizing, windows and ExecTry emission build on this state (issue "Signal, execution and risk").
+ * signal:<asset> (one worker per asset, pure compute, blocking ring loop): market data in from
+ * every feed and results back from the executor; ExecTry out to the executor, Opportunity and
+ * WindowEvent out to the recorder.
  */
-runActor((ctx) => {
-  const state = new MarketState();
-  let lastTickToSignalUs = 0;
+runActor<SignalSlice>(async (ctx) => {
+  const find = (to: string): Output | undefined => [...ctx.outputs].find(([name]) => name.endsWith(`->${to}`))?.[1];
+  const engine = new SignalEngine(ctx.slice, ctx.clock, ctx.control, {
+    executor: find(`executor:${ctx.slice.asset}`),
+    recorder: find('recorder'),
+  });
+  for (const w of await restoreWindows(ctx.slice)) engine.windows.restore(w);
   const loop = ctx.rings.doorbell
-    ? new InputLoop({
-        mode: 'blocking',
-        doorbell: ctx.rings.doorbell,
-        inputs: ctx.rings.inputs,
-        onRecord: (mem, off, len) => {
-          const recvUs = state.apply(mem, off, len);
-          if (recvUs > 0) lastTickToSignalUs = ctx.clock.monoUs() - recvUs;
-        },
-      })
+    ? new InputLoop({ mode: 'blocking', doorbell: ctx.rings.doorbell, inputs: ctx.rings.inputs, onRecord: (m, o, l) => engine.onRecord(m, o, l) })
     : undefined;
+  let sweeper: NodeJS.Timeout | undefined;
   return {
-    start: () => loop?.start(),
-    stop: () => loop?.stop(),
+    start: () => {
+      loop?.start();
+      sweeper = setInterval(() => engine.sweep(), 250);
+    },
+    stop: async () => {
+      clearInterval(sweeper);
+      await loop?.stop();
+    },
+    configure: (slice) => engine.configure(slice as SignalSlice),
     stats: () => {
-      const c: Record<string, number> = { books: state.books, pool_quotes: state.quotes, other: state.other, last_tick_to_signal_us: lastTickToSignalUs, loop_passes: loop?.passes ?? 0 };
-      VENUE_NAMES.forEach((v, i) => (c[`books_${v}`] = state.bookUpdates[i + 1]!));
+      const s = engine.state;
+      const h = engine.tickToSignal;
+      const c: Record<string, number> = {
+        books: s.books,
+        pool_quotes: s.quotes,
+        evaluations: engine.evaluations,
+        exec_tries: engine.execTries,
+        opportunities: engine.opportunities,
+        open_windows: [...engine.windows.all()].length,
+        tick_to_signal_p50_us: h.quantileUs(0.5),
+        tick_to_signal_p99_us: h.quantileUs(0.99),
+        ...h.series('cambist_tick_to_signal_seconds', `asset="${ctx.slice.asset}"`),
+      };
+      for (const [name, id] of [['coinbase', 1], ['gemini', 2], ['bitstamp', 3]] as const) c[`books_${name}`] = s.bookUpdates[id]!;
+      c.pool_updates = s.poolUpdates.reduce((a, b) => a + b, 0);
       return c;
     },
   };

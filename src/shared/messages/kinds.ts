@@ -11,6 +11,7 @@ export const Kind = {
   Opportunity: 5,
   WindowEvent: 6,
   FeedHealth: 7,
+  Inventory: 8,
 } as const;
 export type KindName = keyof typeof Kind;
 export type KindId = (typeof Kind)[KindName];
@@ -23,6 +24,7 @@ export const SUBJECT: Record<KindName, string> = {
   Opportunity: 'signal.opportunity',
   WindowEvent: 'signal.window',
   FeedHealth: 'feed.health',
+  Inventory: 'inventory.update',
 };
 
 /** Header flag bits (u16). Kind-specific meanings are documented on the kind. */

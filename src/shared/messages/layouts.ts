@@ -167,4 +167,20 @@ export const FeedHealth = defineMessage({
 });
 export type FeedHealthView = View<typeof FeedHealth.layout.fields>;
 
-export const ALL_MESSAGES = [BookTop, PoolQuote, ExecTry, ExecResult, Opportunity, WindowEvent, FeedHealth] as const;
+/**
+ * `inventory.update`: what is free to trade on one venue for one asset, from the executor (its
+ * balance reconciliation) to the signal, which sizes within it. `venue` 4 = the Solana wallet.
+ */
+export const Inventory = defineMessage({
+  name: 'Inventory',
+  kind: Kind.Inventory,
+  fields: [
+    ['venue', 'u16'],
+    ['asset', 'u16'],
+    ['baseFree', 'f64'],
+    ['quoteFree', 'f64'],
+  ],
+});
+export type InventoryView = View<typeof Inventory.layout.fields>;
+
+export const ALL_MESSAGES = [BookTop, PoolQuote, ExecTry, ExecResult, Opportunity, WindowEvent, FeedHealth, Inventory] as const;

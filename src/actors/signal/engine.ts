@@ -1,0 +1,272 @@
+import type { Clock } from '../../shared/clock.ts';
+import { ControlBlock, ControlFlag } from '../../shared/control.ts';
+import { LatencyHistogram } from '../../shared/histogram.ts';
+import { pairIndex, tradeKey } from '../../shared/ids.ts';
+import {
+  Direction, ExecResult, ExecTry, Flag, Kind, Opportunity, Outcome, Reason, Venue, WindowEvent, WindowEventType, kindAt,
+  type ExecResultView, type ExecTryView, type OpportunityView, type WindowEventView,
+} from '../../shared/messages/index.ts';
+import type { Memory } from '../../shared/ring/index.ts';
+import type { Output } from '../runtime/actor.ts';
+import { dexMaxBase, netPnl, visibleDepth, type LegCosts } from './evaluate.ts';
+import { MAX_POINTS, MarketState } from './market-state.ts';
+import type { SignalSlice } from './slice.ts';
+import { WindowTracker, type Window } from './windows.ts';
+
+const SOLANA = Venue.solana;
+const GRID = 10;
+/** At most one Opportunity record per pair this often (the recorder conflates beyond it anyway). */
+const OPPORTUNITY_EVERY_MS = 50;
+const EXTEND_REPORT_EVERY_MS = 1_000;
+
+export interface SignalOutputs {
+  executor: Output | undefined;
+  recorder: Output | undefined;
+}
+
+/**
+ * The signal for one asset (DESIGN §5): on every BookTop or PoolQuote it evaluates every
+ * (CEX venue × DEX route × direction), sizes by depth on both legs, gates, tracks windows and emits
+ * ExecTry. Everything per tick works on preallocated typed arrays; the only allocations are on rare
+ * events (a window opens or closes, a trade is emitted).
+ */
+export class SignalEngine {
+  readonly state = new MarketState();
+  readonly windows: WindowTracker;
+  readonly tickToSignal = new LatencyHistogram();
+  private readonly costs: LegCosts = { takerFeeBps: 0, haircutPct: 0, fixedCostQuote: 0 };
+  private readonly costOut = new Float64Array(2);
+  private readonly lastOpportunityMs = new Float64Array(64);
+  private readonly inFlight = new Map<string, number>();
+  private readonly tryView: ExecTryView = new ExecTry();
+  private readonly oppView: OpportunityView = new Opportunity();
+  private readonly winView: WindowEventView = new WindowEvent();
+  private readonly resultView: ExecResultView = new ExecResult();
+  private seq = 0;
+  evaluations = 0;
+  execTries = 0;
+  opportunities = 0;
+
+  constructor(
+    private slice: SignalSlice,
+    private readonly clock: Clock,
+    private readonly control: ControlBlock,
+    private readonly out: SignalOutputs,
+  ) {
+    this.windows = new WindowTracker(slice.signal.window_grace_sec * 1000);
+  }
+
+  configure(slice: SignalSlice): void {
+    this.slice = slice;
+    this.windows.setGrace(slice.signal.window_grace_sec * 1000);
+  }
+
+  /** Ring handler: apply the record, then re-evaluate what it changed. */
+  onRecord(mem: Memory, off: number, len: number): void {
+    if (kindAt(mem, off) === Kind.ExecResult) return this.onResult(mem, off, len);
+    const kind = this.state.apply(mem, off, len);
+    if (kind === Kind.BookTop) this.evaluateVenue(this.state.lastVenue);
+    else if (kind === Kind.PoolQuote) this.evaluateRoute(this.state.lastRoute);
+    else return;
+    this.tickToSignal.record(this.clock.monoUs() - this.state.lastRecvUs);
+  }
+
+  /** Periodic duty (from the actor's loop): close windows whose grace ran out while inputs were quiet. */
+  sweep(): void {
+    this.windows.sweep(this.clock.nowMs(), (w) => this.publishWindow(w, WindowEventType.close));
+  }
+
+  private evaluateVenue(v: number): void {
+    for (const r of this.slice.routes) for (let d = 1; d <= 2; d++) this.evaluate(v, r.route, d);
+  }
+
+  private evaluateRoute(route: number): void {
+    for (const v of this.slice.venues) for (let d = 1; d <= 2; d++) this.evaluate(v.venue_id, route, d);
+  }
+
+  private venueCfg(v: number): SignalSlice['venues'][number] | undefined {
+    const vs = this.slice.venues;
+    for (let i = 0; i < vs.length; i++) if (vs[i]!.venue_id === v) return vs[i];
+    return undefined;
+  }
+
+  private evaluate(v: number, route: number, dir: number): void {
+    const vc = this.venueCfg(v);
+    const rc = this.slice.routes[route];
+    const s = this.state;
+    const k = s.points[route]!;
+    const buyCex = dir === Direction.buyCexSellDex;
+    const count = buyCex ? s.askCount[v]! : s.bidCount[v]!;
+    if (!vc || !rc || k === 0 || count === 0) return;
+    this.evaluations++;
+    const nowUs = this.clock.monoUs();
+    const nowMs = this.clock.nowMs();
+    const bookOff = buyCex ? MarketState.askOffset(v) : MarketState.bookOffset(v);
+    const sellOff = MarketState.ladderOffset(route);
+    const buyOff = sellOff + 2 * MAX_POINTS;
+    const ref = s.levels[bookOff]!;
+    const eps = vc.ioc_epsilon_pct / 100;
+    const cap = buyCex ? ref * (1 + eps) : ref * (1 - eps);
+
+    // Size limits on both legs at once: CEX depth inside the price cap × usage cap, the pool's exact
+    // ladder, inventory on both venues, and the notional cap.
+    const cexCap = (visibleDepth(s.levels, bookOff, count, cap, buyCex) * vc.book_usage_cap_pct) / 100;
+    const dexCap = dexMaxBase(s.ladders, buyCex ? sellOff : buyOff, k, buyCex);
+    const invCap = buyCex ? Math.min(s.quoteFree[v]! / cap, s.baseFree[SOLANA]!) : Math.min(s.baseFree[v]!, s.quoteFree[SOLANA]! / ref);
+    const qMax = Math.min(cexCap, dexCap, this.slice.sizing.max_notional_quote / ref);
+    const qMin = this.slice.sizing.base_notional_quote / ref;
+
+    this.costs.takerFeeBps = vc.taker_fee_bps;
+    this.costs.haircutPct = this.slice.signal.slip_haircut_pct;
+    this.costs.fixedCostQuote = s.poolFixedCost[route]!;
+    const mid = s.poolMid[route]!;
+    let bestQ = NaN;
+    let bestPnl = -Infinity;
+    let bestCost = 0;
+    const hi = Math.max(qMin, qMax);
+    for (let i = 0; i <= GRID; i++) {
+      const q = qMin * (hi / qMin) ** (i / GRID);
+      const pnl = netPnl(buyCex, q, s.levels, bookOff, count, s.ladders, sellOff, buyOff, k, this.costs, this.costOut);
+      if (!(pnl === pnl)) continue;
+      // Pool price impact beyond the fee must stay inside the route's slippage cap.
+      const impactBps = Math.abs(this.costOut[1]! / q / mid - 1) * 1e4 - s.poolFeeBps[route]!;
+      if (impactBps > rc.slippage_bps_cap) continue;
+      if (pnl > bestPnl) {
+        bestPnl = pnl;
+        bestQ = q;
+        bestCost = this.costOut[0]!;
+      }
+    }
+    if (!(bestQ === bestQ)) return;
+    const edgeBps = (bestPnl / bestCost) * 1e4;
+    const hour = Math.floor(nowMs / 3_600_000) % 24; // UTC hour without a Date per tick
+    const [h0, h1] = this.slice.signal.hot_window_utc;
+    const thresholdBps = 100 * (hour >= h0 && hour < h1 ? this.slice.signal.profit_threshold_pct_hot : this.slice.signal.profit_threshold_pct_cold);
+    const above = edgeBps >= thresholdBps;
+    const pair = pairIndex(v, route, dir);
+    const { change, window } = this.windows.observe(pair, v, route, dir, edgeBps, above, nowMs);
+    if (change === 'closed') this.publishWindow(window!, WindowEventType.close);
+    if (!above || !window) {
+      if (edgeBps > 0) this.publishOpportunity(v, route, dir, bestQ, bestCost, edgeBps, bestPnl, 0, Reason.belowThreshold, nowMs);
+      return;
+    }
+    if (change === 'opened') this.publishWindow(window, WindowEventType.open);
+
+    // Gates, in the order an operator reads them; the first that blocks is the window's reason.
+    const flags = this.control.effective(this.slice.asset_index, v, SOLANA);
+    const stale = nowUs - s.bookRecvUs[v]! > vc.stale_ms * 1000 || nowUs - s.poolRecvUs[route]! > rc.stale_ms * 1000;
+    let reason: number = Reason.none;
+    if (flags & ControlFlag.killed) reason = Reason.killed;
+    else if (flags & ControlFlag.paused) reason = Reason.paused;
+    else if (stale) reason = Reason.stale;
+    else if (qMax < qMin) reason = Reason.belowSize;
+    else if (!(invCap >= bestQ)) reason = Reason.inventory;
+    else if (window.inFlight) reason = Reason.inFlight;
+    else if (window.attempts >= this.slice.max_trades_per_window) reason = Reason.risk;
+    if (reason !== Reason.none) window.reason = reason;
+    else this.emitTry(window, v, route, dir, bestQ, ref, cap, bestCost, bestPnl, edgeBps, (flags & ControlFlag.observeOnly) !== 0, nowUs);
+    this.publishOpportunity(v, route, dir, bestQ, bestCost, edgeBps, bestPnl, window.id, reason, nowMs, reason === Reason.none);
+    if (nowMs - window.lastReportMs >= EXTEND_REPORT_EVERY_MS) this.publishWindow(window, WindowEventType.extend);
+  }
+
+  private emitTry(w: Window, v: number, route: number, dir: number, q: number, ref: number, cap: number, cost: number, pnl: number, edgeBps: number, observeOnly: boolean, nowUs: number): void {
+    const out = this.out.executor;
+    if (!out) return;
+    w.attempts++;
+    w.inFlight = true;
+    const key = tradeKey(this.slice.asset, this.venueCfg(v)!.venue, route, dir, w.id, w.attempts);
+    this.inFlight.set(key, w.pair);
+    const t = this.tryView.begin(out.producer);
+    t.seq = ++this.seq;
+    t.recvUs = this.state.lastRecvUs;
+    t.exchTimeMs = this.state.bookExchMs[v]!;
+    t.flags = observeOnly ? Flag.ObserveOnly : 0;
+    t.tradeKey = key;
+    t.asset = this.slice.asset_index;
+    t.cexVenue = v;
+    t.dexRoute = route;
+    t.direction = dir;
+    t.attempt = w.attempts;
+    t.windowId = w.id;
+    t.sizeBase = q;
+    t.cexRefPrice = ref;
+    t.cexPriceCap = cap;
+    const buyCex = dir === Direction.buyCexSellDex;
+    t.dexExpectedOut = buyCex ? cost + pnl : q; // quote out for a DEX sell; base out for a DEX buy
+    const slip = this.slice.routes[route]!.slippage_bps_cap / 1e4;
+    t.dexMinOut = t.dexExpectedOut * (1 - slip);
+    t.predictedPnlQuote = pnl;
+    t.netEdgeBps = edgeBps;
+    t.tickRecvUs = this.state.lastRecvUs;
+    t.decidedUs = nowUs;
+    out.publish();
+    this.execTries++;
+  }
+
+  private onResult(mem: Memory, off: number, len: number): void {
+    const r = this.resultView.read(mem, off, len);
+    const key = r.tradeKey;
+    const pair = this.inFlight.get(key);
+    if (pair === undefined) return;
+    this.inFlight.delete(key);
+    const w = this.windows.get(pair);
+    if (!w) return;
+    w.inFlight = false;
+    const o = r.outcome;
+    if (o === Outcome.filled || o === Outcome.verified || o === Outcome.partial || o === Outcome.hedged || o === Outcome.unhedged) w.trades++;
+  }
+
+  private publishOpportunity(v: number, route: number, dir: number, q: number, cost: number, edgeBps: number, pnl: number, windowId: number, reason: number, nowMs: number, force = false): void {
+    const out = this.out.recorder;
+    const pair = pairIndex(v, route, dir);
+    if (!out || (!force && nowMs - this.lastOpportunityMs[pair]! < OPPORTUNITY_EVERY_MS)) return;
+    this.lastOpportunityMs[pair] = nowMs;
+    const s = this.state;
+    const buyCex = dir === Direction.buyCexSellDex;
+    const o = this.oppView.begin(out.producer);
+    o.seq = ++this.seq;
+    o.recvUs = s.lastRecvUs;
+    o.exchTimeMs = nowMs;
+    o.asset = this.slice.asset_index;
+    o.cexVenue = v;
+    o.dexRoute = route;
+    o.direction = dir;
+    o.reason = reason;
+    o.windowId = windowId;
+    o.sizeBase = q;
+    o.cexVwap = buyCex ? cost / (1 + this.costs.takerFeeBps / 1e4) / q : (cost + pnl) / (1 - this.costs.takerFeeBps / 1e4) / q;
+    o.dexPrice = s.poolMid[route]!;
+    const cexTop = s.levels[buyCex ? MarketState.askOffset(v) : MarketState.bookOffset(v)]!;
+    o.grossEdgeBps = (buyCex ? o.dexPrice / cexTop - 1 : cexTop / o.dexPrice - 1) * 1e4;
+    o.netEdgeBps = edgeBps;
+    o.predictedPnlQuote = pnl;
+    o.tickRecvUs = s.lastRecvUs;
+    o.decidedUs = this.clock.monoUs();
+    out.publish();
+    this.opportunities++;
+  }
+
+  private publishWindow(w: Window, event: number): void {
+    w.lastReportMs = this.clock.nowMs();
+    const out = this.out.recorder;
+    if (!out) return;
+    const e = this.winView.begin(out.producer);
+    e.seq = ++this.seq;
+    e.recvUs = this.clock.monoUs();
+    e.exchTimeMs = w.lastReportMs;
+    e.asset = this.slice.asset_index;
+    e.cexVenue = w.cexVenue;
+    e.dexRoute = w.route;
+    e.direction = w.direction;
+    e.event = event;
+    e.reason = w.reason;
+    e.signals = w.signals;
+    e.trades = w.trades;
+    e.windowId = w.id;
+    e.openedMs = w.openedMs;
+    e.closedMs = w.closedMs;
+    e.peakEdgeBps = w.peakBps;
+    e.meanEdgeBps = w.signals > 0 ? w.sumBps / w.signals : 0;
+    out.publish();
+  }
+}

@@ -1,0 +1,19 @@
+import type { AssetConfig } from '../../shared/config/index.ts';
+
+/** What a signal actor is told at startup (built by the topology from the config). */
+export interface SignalSlice {
+  asset: string;
+  asset_index: number;
+  venues: { venue_id: number; venue: string; taker_fee_bps: number; ioc_epsilon_pct: number; book_usage_cap_pct: number; stale_ms: number }[];
+  routes: { route: number; name: string; slippage_bps_cap: number; stale_ms: number }[];
+  signal: AssetConfig['signal'];
+  sizing: AssetConfig['sizing'];
+  max_trades_per_window: number;
+  /** Where to restore open windows from at start; null = nothing to restore. */
+  store: { kind: 'sqlite' | 'mongodb'; data_dir: string; mongodb_url_env: string } | null;
+}
+
+/** Route names as stored and shown: `<program>#<index>`. */
+export function routeName(program: string, index: number): string {
+  return `${program}#${index}`;
+}
