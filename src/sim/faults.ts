@@ -1,6 +1,6 @@
 import type { Scheduler, Timer } from './market/scheduler.ts';
 
-export type FaultKind = 'drop' | 'gap' | 'delay' | 'stale' | 'reconnect' | 'partial_fill';
+export type FaultKind = 'drop' | 'gap' | 'delay' | 'stale' | 'reconnect' | 'partial_fill' | 'fail_tx' | 'slow_land' | 'drop_tx' | 'rate_limit';
 
 /** A fault request as `POST /sim/faults` and `faults.inject()` accept it. */
 export interface FaultRequest {
@@ -14,6 +14,11 @@ export interface FaultRequest {
   duration_ms?: number;
   /** partial_fill: fraction of the requested size that fills (default 0.5). */
   fill_ratio?: number;
+  /**
+   * slow_land: slots a transaction lands late (default 4). Over HTTP (`POST /sim/faults`) use
+   * `delay_ms` instead: it is rounded up to whole 400 ms slots.
+   */
+  slots?: number;
 }
 
 /**
@@ -27,6 +32,14 @@ export class VenueFaults {
   stale = false;
   partial_fills = 0;
   partial_ratio = 0.5;
+  /** Solana: next transactions that land but fail (fail_tx), land late (slow_land), or never land (drop_tx). */
+  pending_tx_failures = 0;
+  pending_slow_lands = 0;
+  slow_land_slots = 4;
+  pending_tx_drops = 0;
+  /** Jupiter: requests still to refuse with 429 (count), and a time until which every request is refused. */
+  pending_rate_limits = 0;
+  rate_limited_until_ms = 0;
   private readonly dropListeners = new Set<() => void>();
   private readonly reconnectListeners = new Set<() => void>();
   private readonly resumeListeners = new Set<() => void>();
@@ -67,6 +80,14 @@ export class VenueFaults {
     return this.partial_ratio;
   }
 
+  /** Take one pending counted fault of a Solana/Jupiter kind; true = apply it to this transaction/request. */
+  take(kind: 'fail_tx' | 'slow_land' | 'drop_tx' | 'rate_limit'): boolean {
+    const field = ({ fail_tx: 'pending_tx_failures', slow_land: 'pending_slow_lands', drop_tx: 'pending_tx_drops', rate_limit: 'pending_rate_limits' } as const)[kind];
+    if (this[field] <= 0) return false;
+    this[field]--;
+    return true;
+  }
+
   apply(f: FaultRequest): void {
     switch (f.kind) {
       case 'drop':
@@ -93,6 +114,20 @@ export class VenueFaults {
         this.partial_fills += f.count ?? 1;
         this.partial_ratio = f.fill_ratio ?? 0.5;
         return;
+      case 'fail_tx':
+        this.pending_tx_failures += f.count ?? 1;
+        return;
+      case 'drop_tx':
+        this.pending_tx_drops += f.count ?? 1;
+        return;
+      case 'slow_land':
+        this.pending_slow_lands += f.count ?? 1;
+        this.slow_land_slots = f.slots ?? (f.delay_ms !== undefined ? Math.max(1, Math.ceil(f.delay_ms / 400)) : 4);
+        return;
+      case 'rate_limit':
+        if (f.duration_ms !== undefined) this.rate_limited_until_ms = this.scheduler.clock.nowMs() + f.duration_ms;
+        else this.pending_rate_limits += f.count ?? 1;
+        return;
     }
   }
 
@@ -110,4 +145,4 @@ export class VenueFaults {
   }
 }
 
-export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'gap', 'delay', 'stale', 'reconnect', 'partial_fill'];
+export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'gap', 'delay', 'stale', 'reconnect', 'partial_fill', 'fail_tx', 'slow_land', 'drop_tx', 'rate_limit'];

@@ -13,7 +13,10 @@ import { type Scheduler, timerScheduler } from './market/scheduler.ts';
 import { startBitstampServer } from './venues/bitstamp/server.ts';
 import { startCoinbaseServer } from './venues/coinbase/server.ts';
 import { startGeminiServer } from './venues/gemini/server.ts';
-import { startJupiterStub, startSolanaStub } from './venues/solana/stub.ts';
+import { startJupiterServer } from './venues/jupiter/server.ts';
+import { SolanaChain, type WalletFunding } from './venues/solana/chain.ts';
+import { defaultPools } from './venues/solana/pools.ts';
+import { startSolanaServer } from './venues/solana/server.ts';
 
 export type SimVenue = 'coinbase' | 'gemini' | 'bitstamp' | 'solana' | 'jupiter';
 
@@ -32,6 +35,8 @@ export interface SimOptions {
   dislocations?: DislocationSpec[];
   coinbase?: { subscribe_deadline_ms?: number; heartbeat_ms?: number };
   bitstamp?: { reconnect_grace_ms?: number };
+  /** Extra wallets to fund on the simulated chain (SOL, wSOL and USDC ATAs); one is always generated. */
+  solana?: { wallets?: WalletFunding[] };
 }
 
 export interface SimUrls {
@@ -48,6 +53,14 @@ export interface SimFaults {
   venue(v: SimVenue): VenueFaults;
 }
 
+/** The simulated Solana cluster behind `urls.solana` / `urls.jupiter`. */
+export interface SimSolana {
+  chain: SolanaChain;
+  /** A funded wallet generated from the seed (100 SOL, 5 000 wSOL, 1 000 000 USDC); the secret is for tests and sim mode only. */
+  wallet: { publicKey: string; secretKey: Uint8Array };
+  fund(w: WalletFunding): void;
+}
+
 export interface Sim {
   urls: SimUrls;
   market: MarketModel;
@@ -55,6 +68,7 @@ export interface Sim {
   engine: MatchingEngine;
   /** Test keys generated for this run only. */
   credentials: SimCredentials;
+  solana: SimSolana;
   truth(): TruthWindow[];
   faults: SimFaults;
   close(): Promise<void>;
@@ -111,9 +125,11 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
       privateRest: bitstampRest({ model: market, engine, keys: keyring.bitstamp }),
     });
     closers.push(bitstamp.close);
-    const solana = await startSolanaStub(market, p.solana);
+    const chain = new SolanaChain(market, venueFaults.solana, defaultPools(market.assets), opts.seed, opts.solana?.wallets);
+    closers.push(async () => chain.close());
+    const solana = await startSolanaServer({ chain, scheduler, faults: venueFaults.solana, port: p.solana });
     closers.push(solana.close);
-    const jupiter = await startJupiterStub(p.jupiter);
+    const jupiter = await startJupiterServer({ chain, scheduler, faults: venueFaults.jupiter, port: p.jupiter });
     closers.push(jupiter.close);
     const control = await startControlServer(
       { seed: opts.seed, truth: () => market.truth(), nowMs: () => scheduler.clock.nowMs(), inject: faults.inject, dislocate: (d) => market.dislocate(d) },
@@ -134,6 +150,11 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
       market,
       engine,
       credentials: keyring.credentials,
+      solana: {
+        chain,
+        wallet: { publicKey: chain.wallet.publicKey.toBase58(), secretKey: chain.wallet.secretKey },
+        fund: (w) => chain.fund(w),
+      },
       truth: () => market.truth(),
       faults,
       close: closeAll,
@@ -145,5 +166,6 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
 }
 
 export type { FaultRequest } from './faults.ts';
+export type { WalletFunding } from './venues/solana/chain.ts';
 export type { DislocationSpec, TruthWindow } from './market/dislocations.ts';
 export { ManualScheduler, timerScheduler } from './market/scheduler.ts';
