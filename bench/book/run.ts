@@ -205,30 +205,46 @@ function main(): void {
   const ownJ = measure('own, Coinbase JSON.parse+guard+seq+apply+top', 'msgs/s', JSON_MESSAGES, () => ownJson(snapshot, texts), obvJ.checksum);
   const ownS = measure('own, Coinbase text scanner+seq+apply+top', 'msgs/s', JSON_MESSAGES, () => ownScan(snapshot, texts), obvJ.checksum);
 
-  const bookSpeedup = ownN.series.median / objN.series.median;
-  const jsonSpeedup = ownJ.series.median / objJ.series.median;
-  const strongBook = ownN.series.median / obvN.series.median;
-  const strongJson = ownJ.series.median / obvJ.series.median;
-  const scanVsObjects = ownS.series.median / objJ.series.median;
   for (const s of [ownN.series, obvN.series, objN.series, ownS.series, ownJ.series, obvJ.series, objJ.series]) {
     console.log(
       `${s.name.padEnd(50)} ${fmt(s.median).padStart(9)} ${s.unit}  (min ${fmt(s.min)}, max ${fmt(s.max)}; per CPU-second ${fmt(s.cpuMedian)})`,
     );
   }
   const load = loadavg()[0]!;
-  if (load > availableParallelism()) console.log(`note: 1-min load average ${load.toFixed(1)} on ${availableParallelism()} CPUs; wall-time rates are depressed`);
+  const cpus = availableParallelism();
+  if (load > cpus) console.log(`note: 1-min load average ${load.toFixed(1)} on ${cpus} CPUs; wall-time rates measure the scheduler too`);
+
+  // Each target is judged twice: on wall-clock rates and on per-CPU-second rates (the code's own cost).
+  type Pick = (s: Series) => number;
+  const wall: Pick = (s) => s.median;
+  const cpu: Pick = (s) => s.cpuMedian;
+  const rate = (what: string, s: Series, target: number) => ({
+    what,
+    target,
+    wall: wall(s),
+    cpu: cpu(s),
+  });
+  const ratio = (what: string, a: Series, b: Series, target: number) => ({
+    what,
+    target,
+    wall: wall(a) / wall(b),
+    cpu: cpu(a) / cpu(b),
+  });
   const checks = [
-    { what: 'own book apply ≥ 5 M updates/s', value: ownN.series.median, target: 5e6, ok: ownN.series.median >= 5e6 },
-    { what: 'Coinbase L2 incl. JSON.parse ≥ 300 k msgs/s', value: ownJ.series.median, target: 3e5, ok: ownJ.series.median >= 3e5 },
-    { what: 'Coinbase L2 via text scanner ≥ 300 k msgs/s', value: ownS.series.median, target: 3e5, ok: ownS.series.median >= 3e5 },
-    { what: 'scanner path speedup vs objects+findIndex JSON ≥ 5×', value: scanVsObjects, target: 5, ok: scanVsObjects >= 5 },
-    { what: 'book speedup vs objects+findIndex ≥ 5×', value: bookSpeedup, target: 5, ok: bookSpeedup >= 5 },
-    { what: 'JSON path speedup vs objects+findIndex ≥ 5×', value: jsonSpeedup, target: 5, ok: jsonSpeedup >= 5 },
-    { what: 'book speedup vs map+bsearch (strong baseline) ≥ 5×', value: strongBook, target: 5, ok: strongBook >= 5 },
-    { what: 'JSON path speedup vs map+bsearch ≥ 5×', value: strongJson, target: 5, ok: strongJson >= 5 },
-  ];
-  for (const c of checks) console.log(`${c.ok ? 'PASS' : 'MISS'}  ${c.what}: ${c.value >= 1000 ? fmt(c.value) : c.value.toFixed(2)}`);
-  console.log(`checksums equal (own vs obvious, top-${TOP_N} every message): yes`);
+    rate('own book apply ≥ 5 M updates/s', ownN.series, 5e6),
+    rate('Coinbase L2 via text scanner ≥ 300 k msgs/s', ownS.series, 3e5),
+    rate('Coinbase L2 via JSON.parse ≥ 300 k msgs/s', ownJ.series, 3e5),
+    ratio('book vs objects+findIndex ≥ 5×', ownN.series, objN.series, 5),
+    ratio('book vs map+bsearch (strong baseline) ≥ 5×', ownN.series, obvN.series, 5),
+    ratio('Coinbase scanner path vs objects+findIndex JSON ≥ 5×', ownS.series, objJ.series, 5),
+    ratio('Coinbase scanner path vs map+bsearch JSON ≥ 5×', ownS.series, obvJ.series, 5),
+    ratio('Coinbase JSON.parse path vs objects+findIndex JSON ≥ 5×', ownJ.series, objJ.series, 5),
+  ].map((c) => ({ ...c, okWall: c.wall >= c.target, okCpu: c.cpu >= c.target }));
+  const show = (x: number) => (x >= 1000 ? fmt(x) : `${x.toFixed(2)}×`);
+  for (const c of checks) {
+    console.log(`${c.okWall ? 'PASS' : 'MISS'}/${c.okCpu ? 'PASS' : 'MISS'}  ${c.what}: wall ${show(c.wall)}, per CPU-second ${show(c.cpu)}`);
+  }
+  console.log(`checksums equal (own vs both baselines, top-${TOP_N} every message): yes`);
 
   const out = arg('json');
   if (out !== undefined) {
@@ -243,9 +259,9 @@ function main(): void {
       jsonAvgBytes: Math.round(avgBytes),
       runs: RUNS,
       loadavg1m: load,
+      cpus,
       topN: TOP_N,
       series: [ownN.series, obvN.series, objN.series, ownS.series, ownJ.series, obvJ.series, objJ.series],
-      speedup: { bookVsObjects: bookSpeedup, jsonVsObjects: jsonSpeedup, bookVsMapBsearch: strongBook, jsonVsMapBsearch: strongJson, scanVsObjects },
       checks,
     };
     writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
