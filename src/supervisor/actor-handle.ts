@@ -3,7 +3,7 @@ import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import {
   ACTOR_STATE_NAMES, HB_COUNT, HB_LAST_US_F64, HB_STATE, createHeartbeatBlock,
-  type ActorControlApi, type ActorStateName, type ActorToSupervisor, type RingEnds, type StartupMessage,
+  type ActorControlApi, type ActorStateName, type ActorToSupervisor, type ControlRequest, type RingEnds, type StartupMessage,
 } from '../actors/runtime/protocol.ts';
 import type { Clock } from '../shared/clock.ts';
 import { CambistError } from '../shared/errors.ts';
@@ -20,6 +20,7 @@ export interface HandleEnv {
 }
 
 export type ExitListener = (h: ActorHandle, info: { code: number; error?: Error }) => void;
+export type ControlListener = (h: ActorHandle, req: ControlRequest) => void;
 
 /**
  * One supervised actor across its incarnations: spawns the thread, runs the Startup → Ready
@@ -43,6 +44,7 @@ export class ActorHandle {
     readonly rings: RingEnds,
     private readonly env: HandleEnv,
     private readonly onExit: ExitListener,
+    private readonly onControl: ControlListener = () => undefined,
   ) {}
 
   /** Start one incarnation; resolves on Ready, rejects with the actor's own error otherwise. */
@@ -96,6 +98,8 @@ export class ActorHandle {
           fail(new CambistError(m.code, `${this.spec.name} failed to start: ${m.message}`));
         } else if (m.type === 'state' && settled && this.state !== 'unresponsive') {
           this.state = m.state;
+        } else if (m.type === 'control-request') {
+          this.onControl(this, m);
         }
       });
       worker.on('error', (e) => {

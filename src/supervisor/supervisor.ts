@@ -5,7 +5,7 @@ import { CambistError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import { VENUE_NAMES } from '../shared/messages/enums.ts';
 import { createDoorbell, createRing, ringStats, type RingDescriptor, type RingStats } from '../shared/ring/index.ts';
-import type { RingEnds } from '../actors/runtime/protocol.ts';
+import type { ControlRequest, RingEnds } from '../actors/runtime/protocol.ts';
 import { ActorHandle } from './actor-handle.ts';
 import { decideRestart, type RestartPolicy } from './policy.ts';
 import type { Topology } from './topology.ts';
@@ -94,7 +94,7 @@ export class Supervisor {
       logLevel: cfg.log.level,
     };
     for (const spec of o.topology.actors) {
-      this.handles.push(new ActorHandle(spec, ends.get(spec.name)!, env, (h, info) => this.onActorExit(h, info)));
+      this.handles.push(new ActorHandle(spec, ends.get(spec.name)!, env, (h, info) => this.onActorExit(h, info), (h, req) => this.onControlRequest(h, req)));
     }
   }
 
@@ -255,6 +255,46 @@ export class Supervisor {
     }, d.delayMs);
     this.restartTimers.add(timer);
   }
+
+  /**
+   * An actor's gate fired (stale feed, prediction error, anomaly, risk cap, unhedged exposure).
+   * Automatic resumes only lift a pause thrown for the same reason: an operator's pause stays.
+   */
+  private onControlRequest(h: ActorHandle, req: ControlRequest): void {
+    if (this.stopping) return;
+    let scope: Scope;
+    try {
+      scope = this.scope(req.scope ?? undefined);
+    } catch (e) {
+      this.o.log.error({ actor: h.spec.name, req, err: e }, 'control request with a bad scope ignored');
+      return;
+    }
+    const cur = this.control.read(scope);
+    const nowSec = Math.floor(this.clock.nowMs() / 1000);
+    switch (req.action) {
+      case 'pause':
+        if (!cur.paused) this.control.set(scope, ControlFlag.paused, true, req.reason, nowSec);
+        break;
+      case 'resume':
+        if (cur.paused && cur.reason === req.reason) this.control.set(scope, ControlFlag.paused, false, req.reason, nowSec);
+        break;
+      case 'observe_only_on':
+        if (!cur.observe_only) this.control.set(scope, ControlFlag.observeOnly, true, req.reason, nowSec);
+        break;
+      case 'kill':
+        if (!cur.killed) {
+          this.control.set(scope, ControlFlag.killed, true, req.reason, nowSec);
+          this.killResumeToken = `resume-${Math.floor(this.random() * 2 ** 48).toString(36)}`;
+          this.openIncident('risk', `${h.spec.name}: ${req.detail}`, h.spec.name);
+        }
+        break;
+    }
+    this.o.log.warn({ actor: h.spec.name, req, before: cur, after: this.control.read(scope) }, 'control request applied');
+    this.onAutoControl?.({ actor: h.spec.name, req, before: cur, after: this.control.read(scope) });
+  }
+
+  /** Hook for the engine: audit automatic control changes like operator ones. */
+  onAutoControl: ((e: { actor: string; req: ControlRequest; before: ScopeState; after: ScopeState }) => void) | undefined;
 
   private checkHeartbeats(): void {
     const limit = this.o.config.supervisor.unresponsive_ms;

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../../shared/log.ts';
 import { Doorbell, RingProducer, type RingDescriptor } from '../../shared/ring/index.ts';
 import {
   ActorState, HB_COUNT, HB_LAST_US_F64, HB_STATE,
-  type ActorControlApi, type ActorStateName, type ActorStats, type ActorToSupervisor, type RingEnds, type StartupMessage,
+  type ActorControlApi, type ActorStateName, type ActorStats, type ActorToSupervisor, type ControlRequest, type RingEnds, type StartupMessage,
 } from './protocol.ts';
 
 /** A ring this actor produces into, with the doorbell of its consumer. */
@@ -37,6 +37,8 @@ export interface ActorContext<S = unknown> {
   /** Output rings by ring name. */
   readonly outputs: ReadonlyMap<string, Output>;
   setState(state: ActorStateName, detail?: string): void;
+  /** Ask the supervisor to throw a switch (it alone writes the control block). */
+  requestControl(req: Omit<ControlRequest, 'type'>): void;
 }
 
 /**
@@ -96,6 +98,11 @@ async function boot<S>(factory: ActorFactory<S>, msg: StartupMessage): Promise<v
     rings: msg.rings,
     outputs,
     setState,
+    requestControl: (req) => {
+      const m: ActorToSupervisor = { type: 'control-request', ...req };
+      port.postMessage(m);
+      log.warn({ control: req }, 'control requested');
+    },
   };
   const beat = () => {
     hbF64[HB_LAST_US_F64] = systemClock.monoUs();

@@ -37,8 +37,22 @@ export interface StartupMessage {
   port: MessagePort;
 }
 
+/**
+ * An actor asking the supervisor to throw a switch (risk gates, stale-feed auto-pause). Only the
+ * supervisor writes the control block; an automatic `resume` only undoes a pause that was thrown for
+ * the same reason, never an operator's.
+ */
+export interface ControlRequest {
+  type: 'control-request';
+  scope: { asset?: string; venue?: string } | null;
+  action: 'pause' | 'resume' | 'observe_only_on' | 'kill';
+  reason: 'staleFeed' | 'predictionError' | 'anomaly' | 'riskCap' | 'unhedged';
+  detail: string;
+}
+
 export type ActorToSupervisor =
   | { type: 'ready' }
+  | ControlRequest
   | { type: 'startup-failed'; code: string; message: string }
   | { type: 'state'; state: ActorStateName; detail?: string };
 
