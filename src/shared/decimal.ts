@@ -71,7 +71,8 @@ export function decTrim(d: Dec): Dec {
     units /= 10n;
     scale--;
   }
-  return units === d.units ? d : { units, scale };
+  // Compare scales, not units: zero keeps its units (0n) while its scale shrinks, so "0.000" must still trim to "0".
+  return scale === d.scale ? d : { units, scale };
 }
 
 /** Same value expressed at a larger scale (exact). */

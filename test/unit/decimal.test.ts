@@ -32,6 +32,8 @@ describe('decimal', () => {
     expect(normalizeDecimal('-2.50')).toBe('-2.5');
     expect(normalizeDecimal('.5')).toBe('0.5');
     expect(normalizeDecimal('12e2')).toBe('1200');
+    expect(normalizeDecimal('0.00000000')).toBe('0');
+    expect(normalizeDecimal('-0.0')).toBe('0');
     expect(codeOf(() => decParse('abc'))).toBe('decimal.invalid');
     expect(codeOf(() => decParse(''))).toBe('decimal.invalid');
     expect(codeOf(() => decParse('.'))).toBe('decimal.invalid');
