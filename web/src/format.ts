@@ -15,3 +15,6 @@ export const ms = (x: number | null | undefined): string => (x === null || x ===
 export const us = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x < 1000 ? `${Math.round(x)} µs` : ms(x / 1000));
 
 export const age = (sec: number): string => (sec < 120 ? `${sec}s` : sec < 7200 ? `${Math.round(sec / 60)}m` : `${Math.round(sec / 3600)}h`);
+
+/** Direction as the route money takes: buy where it is cheap → sell where it is dear. */
+export const dir = (d: string): string => (d === 'buy_cex_sell_dex' ? 'CEX→DEX' : d === 'buy_dex_sell_cex' ? 'DEX→CEX' : d);

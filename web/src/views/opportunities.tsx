@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
-import { bps, dateTime, num, time, usd } from '../format.ts';
+import { bps, dateTime, dir, num, time, usd } from '../format.ts';
 import { opportunities } from '../state.ts';
 import type { Opportunity } from '../types.ts';
 
@@ -44,7 +44,7 @@ export function Opportunities() {
         <span class="muted" data-testid="opportunities-count">{rows().length} of {opportunities().length}</span>
       </div>
       <div class="split">
-        <div class="card">
+        <div class="card scroll">
           <table data-testid="opportunities-table">
             <thead>
               <tr>
@@ -55,7 +55,7 @@ export function Opportunities() {
               <For each={rows()} fallback={<tr><td colspan="10" class="empty" data-testid="opportunities-empty">No opportunities {opportunities().length ? 'match these filters' : 'yet'}.</td></tr>}>
                 {(o) => (
                   <tr class={`clickable ${selected() === o.id ? 'selected' : ''}`} data-testid="opportunity-row" onClick={() => setSelected(o.id)}>
-                    <td>{time(o.ts_ms)}</td><td>{o.asset}</td><td>{o.cex_venue}</td><td>{o.dex_route}</td><td>{o.direction}</td>
+                    <td>{time(o.ts_ms)}</td><td>{o.asset}</td><td>{o.cex_venue}</td><td>{o.dex_route}</td><td title={o.direction}>{dir(o.direction)}</td>
                     <td class="num">{num(o.size_base, 4)}</td><td class="num">{bps(o.gross_edge_bps)}</td>
                     <td class={`num ${o.net_edge_bps > 0 ? 'pos' : 'neg'}`}>{bps(o.net_edge_bps)}</td>
                     <td class="num">{usd(o.predicted_pnl_quote)}</td><td>{o.traded ? 'yes' : o.reason_not_traded ?? 'no'}</td>
@@ -65,7 +65,7 @@ export function Opportunities() {
             </tbody>
           </table>
         </div>
-        <div class="card detail" data-testid="opportunity-detail">
+        <div class="card detail sticky" data-testid="opportunity-detail">
           <Show when={current()} fallback={<div class="muted">Select a row to see its detail.</div>}>
             {(o) => (
               <dl>

@@ -2,7 +2,7 @@ import { createMemo, For, Show } from 'solid-js';
 import { Sparkline } from '../components/sparkline.tsx';
 import { VenuePill } from '../components/venue-pill.tsx';
 import { normalizeFeeds } from '../feeds.ts';
-import { bps, ms, num, time, us, usd } from '../format.ts';
+import { bps, dir, ms, num, time, us, usd } from '../format.ts';
 import { tickP99 } from '../metrics.ts';
 import { lastLiveAgeMs, opportunities, sparks, status, trades } from '../state.ts';
 import { TERMINAL_STATES, VENUES, type Opportunity } from '../types.ts';
@@ -53,7 +53,7 @@ export function Overview() {
             <For each={spreads()} fallback={<tr><td colspan="9" class="empty" data-testid="spreads-empty">No spreads yet for {assets().join(', ') || 'any asset'}: the signal has not reported an opportunity.</td></tr>}>
               {(o) => (
                 <tr data-testid="spread-row">
-                  <td>{o.asset}</td><td>{o.cex_venue}</td><td>{o.dex_route}</td><td>{o.direction}</td>
+                  <td>{o.asset}</td><td>{o.cex_venue}</td><td>{o.dex_route}</td><td title={o.direction}>{dir(o.direction)}</td>
                   <td class="num">{bps(o.gross_edge_bps)}</td>
                   <td class={`num ${o.net_edge_bps > 0 ? 'pos' : 'neg'}`}>{bps(o.net_edge_bps)}</td>
                   <td class="num">{num(o.size_base, 4)}</td><td class="num">{usd(o.predicted_pnl_quote)}</td><td>{time(o.ts_ms)}</td>
