@@ -98,7 +98,7 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
   };
 
   const assets = cfg.assets.map((a, index) => ({ a, index })).filter(({ a }) => a.enabled);
-  place({ name: 'recorder', kind: 'recorder', slice: { store: cfg.store, data_dir: cfg.data_dir, assets: cfg.assets.map((a) => ({ asset: a.asset, dex_routes: a.dex_route.pools.map((p) => `${p.program}:${p.pool_address}`) })) }, mode: 'async', rank: 0 }, 'recorder');
+  place({ name: 'recorder', kind: 'recorder', slice: { store: cfg.store, data_dir: cfg.data_dir, assets: cfg.assets.map((a) => ({ asset: a.asset, dex_routes: a.dex_route.pools.map((p, i) => routeName(p.program, i)), quote: a.quote, dex_quote: a.dex_route.quote })) }, mode: 'async', rank: 0 }, 'recorder');
   for (const { a, index } of assets) {
     place({ name: `executor:${a.asset}`, kind: 'executor', slice: { asset: a, asset_index: index, mode: cfg.mode, live: cfg.live }, mode: 'async', rank: 1 }, 'executor');
   }
