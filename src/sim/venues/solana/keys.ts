@@ -23,18 +23,31 @@ export function simAddress(name: string): string {
   return new PublicKey(createHash('sha256').update(`cambist-sim:${name}`).digest()).toBase58();
 }
 
+// PDA derivation hashes until it finds an off-curve point (~1 ms); the slot loop asks for the same
+// tick-array and ATA addresses every slot, so they are remembered.
+const pdaCache = new Map<string, string>();
+function memo(key: string, derive: () => string): string {
+  let v = pdaCache.get(key);
+  if (v === undefined) {
+    v = derive();
+    if (pdaCache.size > 100_000) pdaCache.clear();
+    pdaCache.set(key, v);
+  }
+  return v;
+}
+
 export function ataAddress(owner: string, mint: string): string {
-  return PublicKey.findProgramAddressSync(
+  return memo(`ata:${owner}:${mint}`, () => PublicKey.findProgramAddressSync(
     [new PublicKey(owner).toBuffer(), new PublicKey(TOKEN_PROGRAM).toBuffer(), new PublicKey(mint).toBuffer()],
     new PublicKey(ATA_PROGRAM),
-  )[0].toBase58();
+  )[0].toBase58());
 }
 
 export function tickArrayAddress(whirlpool: string, start: number): string {
-  return PublicKey.findProgramAddressSync(
+  return memo(`ta:${whirlpool}:${start}`, () => PublicKey.findProgramAddressSync(
     [Buffer.from('tick_array'), new PublicKey(whirlpool).toBuffer(), Buffer.from(String(start))],
     new PublicKey(WHIRLPOOL_PROGRAM),
-  )[0].toBase58();
+  )[0].toBase58());
 }
 
 export function oracleAddress(whirlpool: string): string {
