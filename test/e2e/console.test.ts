@@ -57,6 +57,21 @@ describe('operator console in chromium', () => {
     await engine?.stop();
   });
 
+  it('asks for a token when it has none; a pasted token signs in', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const p = await ctx.newPage();
+      await p.goto(`${engine.origin}/`);
+      await p.getByTestId('login').waitFor({ timeout: 5_000 });
+      expect(await p.getByTestId('nav-overview').count()).toBe(0);
+      await p.getByTestId('login-token').fill(engine.token);
+      await p.getByTestId('login-submit').click();
+      await p.getByTestId('nav-overview').waitFor({ timeout: 5_000 });
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('opens from the printed URL, keeps the token in sessionStorage and out of the address bar', async () => {
     const res = await page.goto(engine.consoleUrl);
     expect(res?.status(), `GET / on the edge: ${res?.status()}`).toBe(200);
