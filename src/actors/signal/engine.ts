@@ -123,6 +123,7 @@ export class SignalEngine {
     let bestQ = NaN;
     let bestPnl = -Infinity;
     let bestCost = 0;
+    let bestRaw = 0;
     const hi = Math.max(qMin, qMax);
     for (let i = 0; i <= GRID; i++) {
       const q = qMin * (hi / qMin) ** (i / GRID);
@@ -135,6 +136,7 @@ export class SignalEngine {
         bestPnl = pnl;
         bestQ = q;
         bestCost = this.costOut[0]!;
+        bestRaw = this.costOut[1]!;
       }
     }
     if (!(bestQ === bestQ)) return;
@@ -164,12 +166,12 @@ export class SignalEngine {
     else if (window.inFlight) reason = Reason.inFlight;
     else if (window.attempts >= this.slice.max_trades_per_window) reason = Reason.risk;
     if (reason !== Reason.none) window.reason = reason;
-    else this.emitTry(window, v, route, dir, bestQ, ref, cap, bestCost, bestPnl, edgeBps, (flags & ControlFlag.observeOnly) !== 0, nowUs);
+    else this.emitTry(window, v, route, dir, bestQ, ref, cap, bestRaw, bestPnl, edgeBps, (flags & ControlFlag.observeOnly) !== 0, nowUs);
     this.publishOpportunity(v, route, dir, bestQ, bestCost, edgeBps, bestPnl, window.id, reason, nowMs, reason === Reason.none);
     if (nowMs - window.lastReportMs >= EXTEND_REPORT_EVERY_MS) this.publishWindow(window, WindowEventType.extend);
   }
 
-  private emitTry(w: Window, v: number, route: number, dir: number, q: number, ref: number, cap: number, cost: number, pnl: number, edgeBps: number, observeOnly: boolean, nowUs: number): void {
+  private emitTry(w: Window, v: number, route: number, dir: number, q: number, ref: number, cap: number, dexRaw: number, pnl: number, edgeBps: number, observeOnly: boolean, nowUs: number): void {
     const out = this.out.executor;
     if (!out) return;
     w.attempts++;
@@ -191,10 +193,10 @@ export class SignalEngine {
     t.sizeBase = q;
     t.cexRefPrice = ref;
     t.cexPriceCap = cap;
-    const buyCex = dir === Direction.buyCexSellDex;
-    t.dexExpectedOut = buyCex ? cost + pnl : q; // quote out for a DEX sell; base out for a DEX buy
+    // The pool leg's limit: min quote out when selling base, max quote in when buying it.
     const slip = this.slice.routes[route]!.slippage_bps_cap / 1e4;
-    t.dexMinOut = t.dexExpectedOut * (1 - slip);
+    t.dexExpectedQuote = dexRaw;
+    t.dexLimitQuote = dir === Direction.buyCexSellDex ? dexRaw * (1 - slip) : dexRaw * (1 + slip);
     t.predictedPnlQuote = pnl;
     t.netEdgeBps = edgeBps;
     t.tickRecvUs = this.state.lastRecvUs;

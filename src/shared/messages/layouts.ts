@@ -56,7 +56,12 @@ export const PoolQuote = defineMessage({
 });
 export type PoolQuoteView = View<typeof PoolQuote.layout.fields>;
 
-/** `exec.try`: a sized decision to trade both legs, carrying the timestamps of its cause. */
+/**
+ * `exec.try`: a sized decision to trade both legs, carrying the timestamps of its cause.
+ * The DEX leg always trades `sizeBase` of base: selling it (buyCexSellDex) with `dexLimitQuote` the
+ * minimum quote out, or buying it exact-out (buyDexSellCex) with `dexLimitQuote` the maximum quote in.
+ * `dexExpectedQuote` is the exact pool amount at decision time (before the haircut).
+ */
 export const ExecTry = defineMessage({
   name: 'ExecTry',
   kind: Kind.ExecTry,
@@ -71,8 +76,8 @@ export const ExecTry = defineMessage({
     ['sizeBase', 'f64'],
     ['cexRefPrice', 'f64'],
     ['cexPriceCap', 'f64'],
-    ['dexExpectedOut', 'f64'],
-    ['dexMinOut', 'f64'],
+    ['dexExpectedQuote', 'f64'],
+    ['dexLimitQuote', 'f64'],
     ['predictedPnlQuote', 'f64'],
     ['netEdgeBps', 'f64'],
     ['tickRecvUs', 'f64'],

@@ -34,7 +34,7 @@ function setup() {
     const v = new ExecTry();
     execOut.drain((m, o, l) => {
       v.read(m, o, l);
-      got.push({ key: v.tradeKey, size: v.sizeBase, pnl: v.predictedPnlQuote, flags: v.flags, cap: v.cexPriceCap, minOut: v.dexMinOut, tick: v.tickRecvUs });
+      got.push({ key: v.tradeKey, size: v.sizeBase, pnl: v.predictedPnlQuote, flags: v.flags, cap: v.cexPriceCap, minOut: v.dexLimitQuote, tick: v.tickRecvUs });
     });
     return got;
   };

@@ -1,0 +1,255 @@
+import type { Clock } from '../../shared/clock.ts';
+import { ControlFlag, type ControlBlock } from '../../shared/control.ts';
+import { errorMessage } from '../../shared/errors.ts';
+import { withCorrelation, type Logger } from '../../shared/log.ts';
+import { Direction, ExecResult, ExecTry, Flag, Inventory, Kind, Outcome, Venue, kindAt, venueName, type ExecResultView, type ExecTryView, type InventoryView } from '../../shared/messages/index.ts';
+import type { Memory } from '../../shared/ring/index.ts';
+import type { Store, TradeState } from '../../shared/store/index.ts';
+import type { ControlRequest } from '../runtime/protocol.ts';
+import type { Output } from '../runtime/actor.ts';
+import { Reliability, type Leg, type LegResult } from './legs.ts';
+import { RiskCapsule, type RiskLimits } from './risk.ts';
+import { legRequests, runTrade, type TradeOutcome, type TradePlan } from './trade.ts';
+
+export interface ExecutorSlice {
+  asset: string;
+  asset_index: number;
+  /** Route names by index (as stored): `<program>#<index>`. */
+  routes: string[];
+  risk: RiskLimits;
+  hedge: { max_loss_pct: number; attempts: number };
+  reconcile: { attempts: number; every_ms: number };
+  inventory_every_ms: number;
+}
+
+export interface ExecutorDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  control: ControlBlock;
+  /** Legs by CEX venue id and by DEX route index. */
+  cex: Map<number, Leg>;
+  dex: Map<number, Leg>;
+  out: { signal: Output | undefined; recorder: Output | undefined };
+  requestControl: (r: Omit<ControlRequest, 'type'>) => void;
+  sleep: (ms: number) => Promise<void>;
+}
+
+const OUTCOME: Record<TradeState, number> = {
+  intent: Outcome.unknown, submitted: Outcome.unknown, reconciling: Outcome.unknown, unknown: Outcome.unknown,
+  filled: Outcome.filled, verified: Outcome.verified, partial: Outcome.partial, failed_leg: Outcome.failedLeg,
+  hedging: Outcome.partial, hedged: Outcome.hedged, unhedged: Outcome.unhedged, rejected: Outcome.rejected, observe_only: Outcome.observeOnly,
+};
+
+/**
+ * executor:<asset>: turns ExecTry records into trades. Each trade runs as a tracked task (never a
+ * floating promise: a failure that is not a venue outcome crashes the actor, and startup recovery
+ * picks up whatever was in flight). Risk capsule, control block and observe-only are checked again
+ * here, at the last moment before money moves.
+ */
+export class ExecutorEngine {
+  readonly risk: RiskCapsule;
+  readonly reliability = new Reliability();
+  private readonly tasks = new Set<Promise<void>>();
+  private readonly tryView: ExecTryView = new ExecTry();
+  private readonly resultView: ExecResultView = new ExecResult();
+  private readonly invView: InventoryView = new Inventory();
+  private seq = 0;
+  private unhedged = new Map<string, number>();
+  counts = { tries: 0, observe_only: 0, blocked: 0, duplicates: 0, verified: 0, hedged: 0, unhedged: 0, unknown: 0, rejected: 0, inventory_errors: 0 };
+  readonly detectToFillsUs: number[] = [];
+
+  constructor(private slice: ExecutorSlice, private readonly d: ExecutorDeps) {
+    this.risk = new RiskCapsule(slice.risk);
+  }
+
+  configure(slice: ExecutorSlice): void {
+    this.slice = slice;
+    this.risk.setLimits(slice.risk);
+  }
+
+  onRecord(mem: Memory, off: number, len: number): void {
+    if (kindAt(mem, off) !== Kind.ExecTry) return;
+    const t = this.tryView.read(mem, off, len);
+    const plan: TradePlan & { cexVenueId: number; route: number; observeOnly: boolean } = {
+      key: t.tradeKey,
+      asset: this.slice.asset,
+      cexVenue: venueName(t.cexVenue),
+      cexVenueId: t.cexVenue,
+      dexRoute: this.slice.routes[t.dexRoute] ?? `route#${t.dexRoute}`,
+      route: t.dexRoute,
+      direction: t.direction === Direction.buyCexSellDex ? 'buy_cex_sell_dex' : 'buy_dex_sell_cex',
+      windowId: t.windowId,
+      attempt: t.attempt,
+      sizeBase: t.sizeBase,
+      cexRefPrice: t.cexRefPrice,
+      cexPriceCap: t.cexPriceCap,
+      dexExpectedQuote: t.dexExpectedQuote,
+      dexLimitQuote: t.dexLimitQuote,
+      predictedPnl: t.predictedPnlQuote,
+      tickRecvUs: t.tickRecvUs,
+      decidedUs: t.decidedUs,
+      observeOnly: (t.flags & Flag.ObserveOnly) !== 0,
+    };
+    this.counts.tries++;
+    this.track(this.handle(plan));
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p.then(
+      () => undefined,
+      (e: unknown) => {
+        // Not a venue outcome (those are results): a broken invariant or a store failure. Crash-only:
+        // rethrow outside the promise so the worker dies and restarts through recovery.
+        setImmediate(() => {
+          throw e;
+        });
+      },
+    );
+    this.tasks.add(tracked);
+    void tracked.finally(() => this.tasks.delete(tracked));
+  }
+
+  private async handle(p: TradePlan & { cexVenueId: number; route: number; observeOnly: boolean }): Promise<void> {
+    const log = withCorrelation(this.d.log, p.key);
+    const nowMs = this.d.clock.nowMs();
+    const flags = this.d.control.effective(this.slice.asset_index, p.cexVenueId, Venue.solana);
+    const notional = p.sizeBase * p.cexRefPrice;
+    const cex = this.d.cex.get(p.cexVenueId);
+    const dex = this.d.dex.get(p.route);
+    let blocked: string | null = null;
+    if (flags & ControlFlag.killed) blocked = 'kill switch on';
+    else if (flags & ControlFlag.paused) blocked = 'paused';
+    else if (!cex || !dex) blocked = `no execution client for ${!cex ? p.cexVenue : p.dexRoute}`;
+    else blocked = this.risk.check(notional, nowMs);
+    const observeOnly = p.observeOnly || (flags & ControlFlag.observeOnly) !== 0;
+    if (observeOnly || blocked) {
+      const state: TradeState = observeOnly && !blocked ? 'observe_only' : 'rejected';
+      if (state === 'observe_only') this.counts.observe_only++;
+      else this.counts.blocked++;
+      await this.recordUnsent(p, state, blocked ?? 'observe-only: computed and recorded, nothing sent');
+      this.publishResult(p, state, undefined);
+      return;
+    }
+    this.risk.onSent(notional, nowMs);
+    log.info({ size: p.sizeBase, predicted: p.predictedPnl }, 'trade');
+    const out = await runTrade(p, {
+      store: this.d.store, cex: cex!, dex: dex!, clock: this.d.clock, log, reliability: this.reliability,
+      hedge: { maxLossPct: this.slice.hedge.max_loss_pct, attempts: this.slice.hedge.attempts },
+      reconcile: { attempts: this.slice.reconcile.attempts, everyMs: this.slice.reconcile.every_ms }, sleep: this.d.sleep,
+    });
+    if (out.duplicate) {
+      this.counts.duplicates++;
+      return;
+    }
+    this.tally(out.state);
+    if (out.state === 'verified' || out.state === 'filled') this.detectToFillsUs.push(Math.max(out.cex.doneUs, out.dex.doneUs) - p.decidedUs);
+    this.publishResult(p, out.state, out);
+    log.info({ state: out.state, realised: out.realisedPnl, reason: out.reason }, 'trade done');
+    if (this.risk.onResult(p.predictedPnl, out.realisedPnl, notional, this.d.clock.nowMs()) === 'observe_only') {
+      this.d.requestControl({ scope: { asset: this.slice.asset }, action: 'observe_only_on', reason: 'predictionError', detail: `realised vs predicted PnL off by more than ${this.slice.risk.pnl_error_gate_pct}% of notional 3 times in 10 minutes` });
+    }
+    if (out.unhedgedQuote > 0) this.unhedged.set(p.key, out.unhedgedQuote);
+    this.checkExposure();
+  }
+
+  private tally(s: TradeState): void {
+    if (s === 'verified' || s === 'filled') this.counts.verified++;
+    else if (s === 'hedged') this.counts.hedged++;
+    else if (s === 'unhedged') this.counts.unhedged++;
+    else if (s === 'unknown') this.counts.unknown++;
+    else if (s === 'rejected') this.counts.rejected++;
+  }
+
+  /** Periodic: accrue unhedged exposure time; past the limit the kill switch goes on. */
+  checkExposure(): void {
+    let total = 0;
+    for (const q of this.unhedged.values()) total += q;
+    const nowMs = this.d.clock.nowMs();
+    const verdict = this.risk.setUnhedged(total, nowMs);
+    if (verdict === 'kill') {
+      this.d.requestControl({ scope: null, action: 'kill', reason: 'unhedged', detail: `unhedged exposure ${this.risk.unhedgedQuoteSec.toFixed(0)} quote·s exceeds ${this.slice.risk.max_unhedged_quote_sec}` });
+    }
+  }
+
+  private async recordUnsent(p: TradePlan, state: TradeState, reason: string): Promise<void> {
+    const req = legRequests(p);
+    const nowMs = Math.floor(this.d.clock.nowMs());
+    const leg = (venue: string, r: typeof req.cex) => ({
+      venue, side: r.side, client_order_id: r.clientOrderId, price_cap: r.priceCap, size_base: r.sizeBase, filled_size_base: 0,
+      avg_price: null, fee_quote: null, status: 'pending' as const, order_id: null, signature: null, sent_us: null, ack_us: null, filled_us: null,
+    });
+    try {
+      await this.d.store.insertTradeIntent({
+        trade_key: p.key, asset: p.asset, cex_venue: p.cexVenue, dex_route: p.dexRoute, direction: p.direction, window_id: String(p.windowId),
+        attempt: p.attempt, state, legs: [leg(p.cexVenue, req.cex), leg(p.dexRoute, req.dex)], predicted_pnl_quote: p.predictedPnl,
+        realised_pnl_quote: null, reason, tick_recv_us: Math.max(0, p.tickRecvUs), decided_us: Math.max(0, p.decidedUs), created_ts_ms: nowMs, updated_ts_ms: nowMs,
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'STORE_DUPLICATE_TRADE_KEY') throw e;
+    }
+  }
+
+  private publishResult(p: TradePlan & { cexVenueId: number; route: number }, state: TradeState, out: TradeOutcome | undefined): void {
+    for (const o of [this.d.out.signal, this.d.out.recorder]) {
+      if (!o) continue;
+      const r = this.resultView.begin(o.producer);
+      r.seq = ++this.seq;
+      r.recvUs = this.d.clock.monoUs();
+      r.exchTimeMs = this.d.clock.nowMs();
+      r.tradeKey = p.key;
+      r.asset = this.slice.asset_index;
+      r.cexVenue = p.cexVenueId;
+      r.dexRoute = p.route;
+      r.direction = p.direction === 'buy_cex_sell_dex' ? Direction.buyCexSellDex : Direction.buyDexSellCex;
+      r.outcome = OUTCOME[state];
+      const z: LegResult = { status: 'no_fill', filledBase: 0, avgPrice: 0, feeQuote: 0, ref: null, reason: null, doneUs: 0 };
+      const c = out?.cex ?? z;
+      const d = out?.dex ?? z;
+      r.cexFilledBase = c.filledBase;
+      r.cexAvgPrice = c.avgPrice;
+      r.dexFilledBase = d.filledBase;
+      r.dexAvgPrice = d.avgPrice;
+      r.predictedPnlQuote = p.predictedPnl;
+      r.realisedPnlQuote = out?.realisedPnl ?? 0;
+      r.tickRecvUs = p.tickRecvUs;
+      r.decidedUs = p.decidedUs;
+      r.cexDoneUs = c.doneUs;
+      r.dexDoneUs = d.doneUs;
+      o.publish();
+    }
+  }
+
+  /** Read balances from every leg and tell the signal what is free to trade. */
+  async refreshInventory(): Promise<void> {
+    const out = this.d.out.signal;
+    const report = async (venue: number, leg: Leg) => {
+      try {
+        const b = await leg.balances();
+        if (!out) return;
+        const v = this.invView.begin(out.producer);
+        v.seq = ++this.seq;
+        v.recvUs = this.d.clock.monoUs();
+        v.venue = venue;
+        v.asset = this.slice.asset_index;
+        v.baseFree = b.base;
+        v.quoteFree = b.quote;
+        out.publish();
+      } catch (e) {
+        // A balance poll failing is network weather, not a broken invariant: the signal keeps the
+        // last figures (and sizes nothing until the first ones arrive). Counted and logged.
+        this.counts.inventory_errors++;
+        this.d.log.warn({ venue: venueName(venue), err: errorMessage(e) }, 'balance refresh failed');
+      }
+    };
+    await Promise.all([
+      ...[...this.d.cex].map(([v, leg]) => report(v, leg)),
+      ...[...this.d.dex.values()].slice(0, 1).map((leg) => report(Venue.solana, leg)),
+    ]);
+  }
+
+  /** Wait for every trade in flight (stop). */
+  async drain(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.all([...this.tasks]);
+  }
+}

@@ -1,0 +1,212 @@
+import type { Clock } from '../../shared/clock.ts';
+import { clientOrderId } from '../../shared/ids.ts';
+import type { Logger } from '../../shared/log.ts';
+import type { Direction, Leg as LegRecord, Store, TradeRecord, TradeState } from '../../shared/store/index.ts';
+import { StoreError } from '../../shared/store/index.ts';
+import type { Leg, LegRequest, LegResult, Reliability } from './legs.ts';
+
+/**
+ * One trade through the leg-risk state machine (DESIGN §6):
+ *
+ *   intent (persisted, with each leg's durable reference, before anything is sent)
+ *   → submitted (both legs in flight, the less reliable venue first)
+ *   → filled → verified (amounts re-read from the venue's own records)
+ *   | partial / failed_leg → hedging (same CEX venue, IOC, bounded in time and loss) → hedged | unhedged
+ *   | unknown → reconciling (by client order id / signature) → one of the above
+ *   | rejected (neither leg filled: nothing to hedge)
+ *
+ * A timeout is never a rejection: an unknown leg is reconciled from the venue's records, and one
+ * still unknown after the reconcile budget keeps the trade `unknown` for the operator and for the
+ * restart recovery, rather than guessing.
+ */
+export interface TradePlan {
+  key: string;
+  asset: string;
+  cexVenue: string;
+  dexRoute: string;
+  direction: Direction;
+  windowId: number;
+  attempt: number;
+  sizeBase: number;
+  cexRefPrice: number;
+  cexPriceCap: number;
+  dexExpectedQuote: number;
+  dexLimitQuote: number;
+  predictedPnl: number;
+  tickRecvUs: number;
+  decidedUs: number;
+}
+
+export interface TradeDeps {
+  store: Store;
+  cex: Leg;
+  dex: Leg;
+  clock: Clock;
+  log: Logger;
+  reliability: Reliability;
+  hedge: { maxLossPct: number; attempts: number };
+  reconcile: { attempts: number; everyMs: number };
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface TradeOutcome {
+  state: TradeState;
+  duplicate: boolean;
+  cex: LegResult;
+  dex: LegResult;
+  hedges: LegResult[];
+  hedgeSides: ('buy' | 'sell')[];
+  realisedPnl: number;
+  /** Base left unhedged (signed: + long, − short) and its quote notional at the reference price. */
+  residualBase: number;
+  unhedgedQuote: number;
+  reason: string | null;
+}
+
+const EPS = 1e-9;
+const pending = (): LegResult => ({ status: 'unknown', filledBase: 0, avgPrice: 0, feeQuote: 0, ref: null, reason: 'not sent', doneUs: 0 });
+
+export function legRequests(p: TradePlan): { cex: LegRequest; dex: LegRequest } {
+  const buyCex = p.direction === 'buy_cex_sell_dex';
+  return {
+    cex: { tradeKey: p.key, clientOrderId: clientOrderId(p.key, 'cex'), side: buyCex ? 'buy' : 'sell', sizeBase: p.sizeBase, priceCap: p.cexPriceCap, limitQuote: 0 },
+    dex: { tradeKey: p.key, clientOrderId: `${p.key}|dex`, side: buyCex ? 'sell' : 'buy', sizeBase: p.sizeBase, priceCap: 0, limitQuote: p.dexLimitQuote },
+  };
+}
+
+function legRecord(venue: string, r: LegRequest, res: LegResult | undefined, ref: string, isDex: boolean): LegRecord {
+  const st = res?.status;
+  return {
+    venue,
+    side: r.side,
+    client_order_id: r.clientOrderId,
+    price_cap: isDex ? 0 : r.priceCap,
+    size_base: r.sizeBase,
+    filled_size_base: res?.filledBase ?? 0,
+    avg_price: res && res.filledBase > 0 ? res.avgPrice : null,
+    fee_quote: res ? res.feeQuote : null,
+    status: !res ? 'pending' : st === 'no_fill' ? 'cancelled' : st === 'filled' ? 'filled' : st === 'partial' ? 'partial' : st === 'rejected' ? 'rejected' : 'unknown',
+    order_id: isDex ? null : (res?.ref ?? null),
+    signature: isDex ? ref : null,
+    sent_us: null,
+    ack_us: null,
+    filled_us: res && res.doneUs > 0 ? res.doneUs : null,
+  };
+}
+
+/** Signed quote flow of a leg: + received, − paid (fees always paid). */
+function quoteFlow(side: 'buy' | 'sell', r: LegResult): number {
+  const gross = r.filledBase * r.avgPrice;
+  return (side === 'sell' ? gross : -gross) - r.feeQuote;
+}
+
+export async function runTrade(p: TradePlan, d: TradeDeps): Promise<TradeOutcome> {
+  const req = legRequests(p);
+  const nowMs = () => Math.floor(d.clock.nowMs());
+  const out: TradeOutcome = { state: 'intent', duplicate: false, cex: pending(), dex: pending(), hedges: [], hedgeSides: [], realisedPnl: 0, residualBase: 0, unhedgedQuote: 0, reason: null };
+  // Durable references first: the DEX transaction is signed now, so its signature is in the intent
+  // and a crash after sending can still be reconciled; the CEX ref is the client order id.
+  const [cexRef, dexRef] = await Promise.all([d.cex.prepare(req.cex), d.dex.prepare(req.dex)]);
+  const legs = (cex?: LegResult, dex?: LegResult, hedges: LegResult[] = []) => [
+    legRecord(d.cex.venue, req.cex, cex, cexRef, false),
+    legRecord(d.dex.venue, req.dex, dex, dexRef, true),
+    ...hedges.map((h, i) => legRecord(d.cex.venue, { ...req.cex, clientOrderId: clientOrderId(p.key, 'hedge', i) }, h, '', false)),
+  ];
+  const intent: TradeRecord = {
+    trade_key: p.key, asset: p.asset, cex_venue: p.cexVenue, dex_route: p.dexRoute, direction: p.direction,
+    window_id: String(p.windowId), attempt: p.attempt, state: 'intent', legs: legs(),
+    predicted_pnl_quote: p.predictedPnl, realised_pnl_quote: null, reason: null,
+    tick_recv_us: Math.max(0, p.tickRecvUs), decided_us: Math.max(0, p.decidedUs), created_ts_ms: nowMs(), updated_ts_ms: nowMs(),
+  };
+  try {
+    await d.store.insertTradeIntent(intent);
+  } catch (e) {
+    if (e instanceof StoreError && e.code === 'STORE_DUPLICATE_TRADE_KEY') {
+      // Already decided (a restarted signal re-emitted an attempt): the store refuses the second
+      // intent, so nothing is sent twice.
+      d.log.warn({ correlation_id: p.key }, 'duplicate trade key: already handled, nothing sent');
+      return { ...out, duplicate: true, state: 'rejected', reason: 'duplicate trade key' };
+    }
+    throw e;
+  }
+
+  // Both legs at once, the less reliable venue dispatched first.
+  const cexFirst = d.reliability.of(d.cex.venue) <= d.reliability.of(d.dex.venue);
+  let cexP: Promise<LegResult>;
+  let dexP: Promise<LegResult>;
+  if (cexFirst) {
+    cexP = d.cex.submit(req.cex);
+    dexP = d.dex.submit(req.dex);
+  } else {
+    dexP = d.dex.submit(req.dex);
+    cexP = d.cex.submit(req.cex);
+  }
+  const submitted = d.store.updateTrade(p.key, { state: 'submitted', updated_ts_ms: nowMs() });
+  let [cex, dex] = await Promise.all([cexP, dexP]);
+  await submitted;
+
+  if (cex.status === 'unknown' || dex.status === 'unknown') {
+    await d.store.updateTrade(p.key, { state: 'reconciling', legs: legs(cex, dex), updated_ts_ms: nowMs() });
+    for (let i = 0; i < d.reconcile.attempts && (cex.status === 'unknown' || dex.status === 'unknown'); i++) {
+      await d.sleep(d.reconcile.everyMs * (i + 1));
+      if (cex.status === 'unknown') cex = await d.cex.reconcile(req.cex, cexRef);
+      if (dex.status === 'unknown') dex = await d.dex.reconcile(req.dex, dexRef);
+    }
+  }
+  d.reliability.observe(d.cex.venue, cex.status === 'filled');
+  d.reliability.observe(d.dex.venue, dex.status === 'filled');
+  out.cex = cex;
+  out.dex = dex;
+  if (cex.status === 'unknown' || dex.status === 'unknown') {
+    out.state = 'unknown';
+    out.reason = `leg outcome still unknown after ${d.reconcile.attempts} reconciliations (${cex.status === 'unknown' ? d.cex.venue : d.dex.venue})`;
+    await d.store.updateTrade(p.key, { state: 'unknown', legs: legs(cex, dex), reason: out.reason, updated_ts_ms: nowMs() });
+    return out;
+  }
+
+  const bought = req.cex.side === 'buy' ? cex.filledBase : dex.filledBase;
+  const sold = req.cex.side === 'sell' ? cex.filledBase : dex.filledBase;
+  let residual = bought - sold; // + long base, − short base
+  if (bought < EPS && sold < EPS) {
+    out.state = 'rejected';
+    out.reason = `neither leg filled (cex ${cex.status}${cex.reason ? `: ${cex.reason}` : ''}, dex ${dex.status}${dex.reason ? `: ${dex.reason}` : ''})`;
+  } else if (Math.abs(residual) <= EPS * Math.max(1, p.sizeBase)) {
+    out.state = 'filled';
+  } else {
+    // One leg filled more than the other: flatten the difference on the CEX venue, now.
+    await d.store.updateTrade(p.key, { state: 'hedging', legs: legs(cex, dex), updated_ts_ms: nowMs() });
+    for (let i = 0; i < d.hedge.attempts && Math.abs(residual) > EPS * Math.max(1, p.sizeBase); i++) {
+      const sell = residual > 0;
+      const capPct = d.hedge.maxLossPct / 100;
+      const h = await d.cex.submit({
+        tradeKey: p.key, clientOrderId: clientOrderId(p.key, 'hedge', i), side: sell ? 'sell' : 'buy',
+        sizeBase: Math.abs(residual), priceCap: p.cexRefPrice * (sell ? 1 - capPct : 1 + capPct), limitQuote: 0,
+      });
+      out.hedges.push(h);
+      out.hedgeSides.push(sell ? 'sell' : 'buy');
+      if (h.status === 'filled' || h.status === 'partial') residual += sell ? -h.filledBase : h.filledBase;
+    }
+    const flat = Math.abs(residual) <= EPS * Math.max(1, p.sizeBase);
+    out.state = flat ? 'hedged' : 'unhedged';
+    out.reason = `${cex.status === 'filled' ? 'dex' : 'cex'} leg ${cex.status === 'filled' ? dex.status : cex.status}; ${flat ? 'hedged' : `${Math.abs(residual)} base left unhedged`} on ${d.cex.venue}`;
+  }
+
+  if (out.state === 'filled') {
+    // Verification: the venue's own fill records and the transaction's balance changes.
+    const [vc, vd] = await Promise.all([d.cex.verify(req.cex, cex), d.dex.verify(req.dex, dex)]);
+    const same = (a: LegResult, b: LegResult) => Math.abs(a.filledBase - b.filledBase) <= 1e-9 * Math.max(1, a.filledBase);
+    if (same(vc, cex) && same(vd, dex)) out.state = 'verified';
+    else out.reason = `verification differs: cex ${vc.filledBase} vs ${cex.filledBase}, dex ${vd.filledBase} vs ${dex.filledBase}`;
+    out.cex = cex = vc;
+    out.dex = dex = vd;
+  }
+  out.residualBase = residual;
+  out.unhedgedQuote = Math.abs(residual) * p.cexRefPrice;
+  out.realisedPnl =
+    quoteFlow(req.cex.side, cex) +
+    quoteFlow(req.dex.side, dex) +
+    out.hedges.reduce((sum, h, i) => sum + quoteFlow(out.hedgeSides[i]!, h), 0) +
+    residual * p.cexRefPrice; // an open position is marked at the reference price
+  await d.store.updateTrade(p.key, { state: out.state, legs: legs(cex, dex, out.hedges), realised_pnl_quote: out.realisedPnl, reason: out.reason, updated_ts_ms: nowMs() });
+  return out;
+}

@@ -1,0 +1,107 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Reliability } from '../../../src/actors/executor/legs.ts';
+import { runTrade, type TradeDeps, type TradePlan } from '../../../src/actors/executor/trade.ts';
+import { ManualClock } from '../../../src/shared/clock.ts';
+import { createLogger } from '../../../src/shared/log.ts';
+import { openStore, type Store } from '../../../src/shared/store/index.ts';
+import { FakeLeg } from '../../helpers/fake-leg.ts';
+
+const plan = (over: Partial<TradePlan> = {}): TradePlan => ({
+  key: 'SOL:coinbase:0:bc:1:1', asset: 'SOL', cexVenue: 'coinbase', dexRoute: 'whirlpool#0', direction: 'buy_cex_sell_dex',
+  windowId: 1, attempt: 1, sizeBase: 2, cexRefPrice: 100, cexPriceCap: 100.1, dexExpectedQuote: 208, dexLimitQuote: 206.4,
+  predictedPnl: 5, tickRecvUs: 10, decidedUs: 20, ...over,
+});
+
+let store: Store;
+beforeEach(async () => {
+  store = await openStore({ kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'cambist-trade-')) });
+});
+afterEach(async () => store.close());
+
+function deps(cex: FakeLeg, dex: FakeLeg): TradeDeps {
+  return {
+    store, cex, dex, clock: new ManualClock(0, 1_800_000_000_000), log: createLogger({ level: 'silent' }), reliability: new Reliability(),
+    hedge: { maxLossPct: 1, attempts: 2 }, reconcile: { attempts: 3, everyMs: 1 }, sleep: async () => undefined,
+  };
+}
+
+describe('trade state machine', () => {
+  it('fills both legs, verifies them from venue records, and books realised PnL', async () => {
+    const cex = new FakeLeg('coinbase', () => ({ status: 'filled', avgPrice: 100 }), undefined, 100);
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'filled', avgPrice: 104, feeQuote: 0.01 }), undefined, 104);
+    const out = await runTrade(plan(), deps(cex, dex));
+    expect(out.state).toBe('verified');
+    expect([cex.verifies, dex.verifies]).toEqual([1, 1]);
+    expect(cex.submits[0]).toMatchObject({ side: 'buy', sizeBase: 2, priceCap: 100.1 });
+    expect(dex.submits[0]).toMatchObject({ side: 'sell', sizeBase: 2, limitQuote: 206.4 });
+    // sold 2 @ 104 − 0.01 fee; bought 2 @ 100 + 0.2 fee
+    expect(out.realisedPnl).toBeCloseTo(208 - 0.01 - 200 - 0.2, 9);
+    const row = await store.getTrade(plan().key);
+    expect(row).toMatchObject({ state: 'verified', realised_pnl_quote: out.realisedPnl });
+    expect(row!.legs[1]!.signature).toMatch(/^whirlpool#0:/);
+  });
+
+  it('hedges a failed DEX leg on the same CEX venue with an opposite IOC', async () => {
+    let n = 0;
+    const cex = new FakeLeg('coinbase', () => (++n === 1 ? { status: 'filled' } : { status: 'filled' }));
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'rejected', reason: 'slippage exceeded' }));
+    const out = await runTrade(plan(), deps(cex, dex));
+    expect(out.state).toBe('hedged');
+    expect(cex.submits).toHaveLength(2);
+    expect(cex.submits[1]).toMatchObject({ side: 'sell', sizeBase: 2 });
+    expect(cex.submits[1]!.priceCap).toBeCloseTo(99, 9); // bounded loss: ref × (1 − 1 %)
+    expect(cex.submits[1]!.clientOrderId).toMatch(/-hedge0$/);
+    expect(out.reason).toMatch(/dex leg rejected; hedged on coinbase/);
+    expect((await store.getTrade(plan().key))!.legs).toHaveLength(3);
+  });
+
+  it('leaves a position it could not flatten as unhedged, with its notional', async () => {
+    let n = 0;
+    const cex = new FakeLeg('coinbase', () => (++n === 1 ? { status: 'filled' } : { status: 'no_fill' }));
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'partial', filledBase: 0.5 }));
+    const out = await runTrade(plan(), deps(cex, dex));
+    expect(out.state).toBe('unhedged');
+    expect(out.residualBase).toBeCloseTo(1.5, 9);
+    expect(out.unhedgedQuote).toBeCloseTo(150, 9);
+  });
+
+  it('reconciles an unknown CEX outcome instead of calling it a rejection', async () => {
+    const cex = new FakeLeg('coinbase', () => ({ status: 'unknown', reason: 'timeout' }), () => ({ status: 'filled' }));
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'filled', avgPrice: 104 }));
+    const out = await runTrade(plan(), deps(cex, dex));
+    expect(cex.reconciles).toBe(1);
+    expect(out.state).toBe('verified');
+  });
+
+  it('keeps a trade unknown when reconciliation cannot settle it', async () => {
+    const cex = new FakeLeg('coinbase', () => ({ status: 'unknown', reason: 'timeout' }));
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'filled' }));
+    const out = await runTrade(plan(), deps(cex, dex));
+    expect(out.state).toBe('unknown');
+    expect(cex.reconciles).toBe(3);
+    expect((await store.getTrade(plan().key))!.state).toBe('unknown');
+  });
+
+  it('never sends twice for a duplicate trade key', async () => {
+    const cex = new FakeLeg('coinbase', () => ({ status: 'filled' }));
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'filled' }));
+    await runTrade(plan(), deps(cex, dex));
+    const again = await runTrade(plan(), deps(cex, dex));
+    expect(again.duplicate).toBe(true);
+    expect(cex.submits).toHaveLength(1);
+    expect(dex.submits).toHaveLength(1);
+  });
+
+  it('calls a trade where neither leg filled rejected, with both reasons', async () => {
+    const cex = new FakeLeg('coinbase', () => ({ status: 'no_fill' }));
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'rejected', reason: 'blockhash expired' }));
+    const out = await runTrade(plan({ direction: 'buy_dex_sell_cex' }), deps(cex, dex));
+    expect(out.state).toBe('rejected');
+    expect(out.reason).toMatch(/cex no_fill, dex rejected: blockhash expired/);
+    expect(cex.submits[0]!.side).toBe('sell');
+    expect(dex.submits[0]!.side).toBe('buy');
+  });
+});
