@@ -68,6 +68,7 @@ export function quotePools(chain: SolanaChain, r: QuoteRequest): PoolQuote[] {
       const p = sqrtPriceToPrice(pool.sqrtPrice, 0, 0);
       out.push({ ammKey: spec.address, label: 'Whirlpool', q, midRate: aToB ? p : 1 / p, feeMint: r.inputMint });
     } catch (e) {
+      // The pool cannot fill this size (e.g. past the loaded tick arrays): Jupiter would not route through it.
       if (!(e instanceof DexQuoteError)) throw e;
     }
   }
@@ -83,6 +84,7 @@ export function quotePools(chain: SolanaChain, r: QuoteRequest): PoolQuote[] {
       const base = quoteAmmV4In(chain.accounts, pool, 1_000_000n, baseToQuote, true); // tiny trade ≈ mid rate incl. fee
       out.push({ ammKey: spec.address, label: 'Raydium', q, midRate: Number(base.amountOut) / Number(base.amountIn - base.feeAmount), feeMint: r.inputMint });
     } catch (e) {
+      // Zero output or a drained reserve: no route through this pool for this size.
       if (!(e instanceof DexQuoteError)) throw e;
     }
   }
