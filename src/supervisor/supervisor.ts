@@ -321,13 +321,21 @@ export class Supervisor {
       resolved_ts_ms: null,
     };
     this.incidents.push(inc);
+    this.onIncident?.({ type: 'opened', incident: inc });
     return inc;
   }
+
+  /**
+   * Hook for the engine: persist incidents (insert on open, update on resolve). The in-memory list
+   * stays the source for /v1/status, so a slow or failing store never hides an open incident.
+   */
+  onIncident: ((e: { type: 'opened' | 'resolved'; incident: Incident }) => void) | undefined;
 
   private resolveIncident(i: Incident, event: string): void {
     const now = this.clock.nowMs();
     i.timeline.push({ ts_ms: now, event });
     i.resolved_ts_ms = now;
+    this.onIncident?.({ type: 'resolved', incident: i });
   }
 
   /** Stop every actor in reverse start order (producers first), each bounded in time. */
