@@ -71,6 +71,45 @@ export interface FeedSlice {
   routes: { asset: string; asset_index: number; symbol: string; depth: number }[];
 }
 
+/** One DEX route the Solana feed quotes: a pool of one asset's `dex_route.pools` (`route` = its index there). */
+export interface SolanaPoolSlice {
+  asset: string;
+  asset_index: number;
+  route: number;
+  program: 'whirlpool' | 'raydium_amm' | 'raydium_cpmm';
+  pool_address: string;
+  swap_fee_bps: number;
+  slippage_bps_cap: number;
+  /** `dex_route.base_mint`; null = the well-known mint of `asset`. */
+  base_mint: string | null;
+  /** `dex_route.quote`, e.g. USDC. */
+  quote: string;
+  ladder_sizes_quote: number[] | null;
+  max_notional_quote: number;
+  fallback: { enabled: boolean; stale_threshold_ms: number };
+}
+
+/** What the Solana feed actor is told at startup. No secrets: keys are read from the env vars named here. */
+export interface SolanaFeedSlice {
+  http_url: string;
+  ws_url: string;
+  helius_api_key_env: string;
+  jupiter_url: string | null;
+  jupiter_api_key_env: string;
+  stale_ms: number;
+  reconnect_initial_ms: number;
+  reconnect_max_ms: number;
+  /** How often the priority-fee estimate is refreshed (getRecentPrioritizationFees). */
+  priority_fee_refresh_ms: number;
+  /** Fallback ladders are refreshed at most this often per pool. */
+  jupiter_refresh_ms: number;
+  /** One direct-vs-Jupiter divergence sample per pool at most this often while both are available. */
+  divergence_sample_ms: number;
+  record_dir: string | null;
+  seed: number;
+  pools: SolanaPoolSlice[];
+}
+
 /** The symbol a venue's market-data socket uses for a configured route. */
 function marketDataSymbol(r: Config['assets'][number]['cex_routes'][number]): string {
   switch (r.venue) {
@@ -140,9 +179,43 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
     };
     place({ name: `feed:${v}`, kind: `feed:${v}`, slice, mode: 'none', rank: 3 }, `feed:${v}`);
   }
-  if (cfg.venues.solana.enabled && assets.length > 0) {
-    const pools = assets.map(({ a, index }) => ({ asset: a.asset, asset_index: index, dex_route: a.dex_route, sizing: a.sizing }));
-    place({ name: 'feed:solana', kind: 'feed:solana', slice: { mode: cfg.mode, venue_config: cfg.venues.solana, jupiter: cfg.venues.jupiter, pools }, mode: 'none', rank: 3 }, 'feed:solana');
+  // The URL check only matters once the actor kind is implemented (as for the CEX feeds, an unset URL is a config error).
+  if (cfg.venues.solana.enabled && assets.length > 0 && entries['feed:solana']) {
+    const sol = cfg.venues.solana;
+    const urls = sol.urls[cfg.mode];
+    if (!urls) throw new CambistError('CONFIG_NO_URL', `venues.solana.urls.${cfg.mode} is not set: solana has no RPC URL for ${cfg.mode} mode`);
+    const slice: SolanaFeedSlice = {
+      http_url: urls.http,
+      ws_url: urls.ws,
+      helius_api_key_env: sol.credentials.helius_api_key_env,
+      jupiter_url: cfg.venues.jupiter.urls[cfg.mode] ?? null,
+      jupiter_api_key_env: cfg.venues.jupiter.api_key_env,
+      stale_ms: sol.stale_ms,
+      reconnect_initial_ms: 250,
+      reconnect_max_ms: 15_000,
+      priority_fee_refresh_ms: 10_000,
+      jupiter_refresh_ms: 1_000,
+      divergence_sample_ms: 30_000,
+      record_dir: sol.record ? `${cfg.data_dir}/recordings` : null,
+      seed: cfg.sim.seed,
+      pools: assets.flatMap(({ a, index }) =>
+        a.dex_route.pools.map((p, route) => ({
+          asset: a.asset,
+          asset_index: index,
+          route,
+          program: p.program,
+          pool_address: p.pool_address,
+          swap_fee_bps: p.swap_fee_bps,
+          slippage_bps_cap: p.slippage_bps_cap,
+          base_mint: a.dex_route.base_mint ?? null,
+          quote: a.dex_route.quote,
+          ladder_sizes_quote: a.dex_route.ladder_sizes_quote ?? null,
+          max_notional_quote: a.sizing.max_notional_quote,
+          fallback: { enabled: a.dex_route.aggregator_fallback.enabled, stale_threshold_ms: a.dex_route.aggregator_fallback.stale_threshold_ms },
+        })),
+      ),
+    };
+    place({ name: 'feed:solana', kind: 'feed:solana', slice, mode: 'none', rank: 3 }, 'feed:solana');
   }
 
   const r = cfg.rings;
