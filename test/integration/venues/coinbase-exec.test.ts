@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CoinbaseExec } from '../../../src/actors/venues/coinbase/exec.ts';
+import { CoinbaseUserStream, type UserOrderEvent } from '../../../src/actors/venues/coinbase/user-stream.ts';
+import { waitFor } from '../../helpers/wait.ts';
 import { execConformance, type ExecHarness, useSim } from './exec-suite.ts';
 
 const harness: ExecHarness = {
@@ -60,6 +62,46 @@ describe('coinbase exec', () => {
       expect(JSON.stringify({ ...o, error: { message: o.error?.message, reason: o.reason } })).not.toContain('PRIVATE KEY');
     } finally {
       await c.close();
+    }
+  });
+
+  it('user stream: order updates with exact fill deltas; a dropped socket asks for a resync and resumes', async () => {
+    const events: UserOrderEvent[] = [];
+    const resyncs: string[] = [];
+    const stream = new CoinbaseUserStream({
+      url: ctx.sim.urls.coinbase.ws_user,
+      credentials: { keyName: ctx.sim.credentials.coinbase.ed25519.key_name, privateKey: ctx.sim.credentials.coinbase.ed25519.secret_b64 },
+      productIds: ['SOL-USD'],
+      initialBackoffMs: 20,
+      maxBackoffMs: 100,
+      onUpdate: (e) => events.push(e),
+      onResync: (r) => resyncs.push(r),
+      onError: (e) => resyncs.push(`error ${e.code}`),
+    });
+    stream.start();
+    try {
+      await waitFor(() => stream.subscribedCount >= 2, 'user + heartbeats subscription acks');
+      const cid = ctx.cid('ws');
+      const o = await ctx.client.submitOrder({ clientOrderId: cid, symbol: 'SOL-USD', side: 'buy', size: '0.4', priceCap: (ctx.ask() * 1.01).toFixed(2) });
+      expect(o.status).toBe('filled');
+      const e = await waitFor(() => events.find((x) => x.order.clientOrderId === cid), 'user update for the order');
+      expect(e.snapshot).toBe(false);
+      expect(e.order.orderId).toBe(o.orderId);
+      expect(e.order.state).toBe('filled');
+      expect(e.fillDelta).toBe('0.4');
+
+      ctx.sim.faults.inject({ venue: 'coinbase', kind: 'drop' });
+      await waitFor(() => resyncs.length > 0, 'resync after the drop');
+      expect(resyncs[0]).toMatch(/user stream lost/);
+      await waitFor(() => stream.subscribedCount >= 4, 'resubscribed after reconnect');
+      const cid2 = ctx.cid('ws2');
+      const none = await ctx.client.submitOrder({ clientOrderId: cid2, symbol: 'SOL-USD', side: 'buy', size: '0.4', priceCap: (ctx.ask() * 0.9).toFixed(2) });
+      expect(none.status).toBe('no_fill');
+      const e2 = await waitFor(() => events.find((x) => x.order.clientOrderId === cid2), 'update after reconnect');
+      expect(e2.fillDelta).toBeUndefined();
+      expect(e2.order.state).toBe('cancelled');
+    } finally {
+      stream.stop();
     }
   });
 });
