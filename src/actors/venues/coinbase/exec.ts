@@ -7,7 +7,8 @@
  * returned instead" (§1.6, and the simulator does the same), so `submitOrder` is itself safe to
  * retry and `submitOrderIdempotent` is the same call.
  */
-import { formatPriceCap, formatSize, decCmp, decIsZero, decParse } from '../../../shared/decimal.ts';
+import { z } from 'zod';
+import { decCmp, decIsZero, decParse, formatPriceCap, formatSize } from '../../../shared/decimal.ts';
 import {
   type Balance,
   type CancelOutcome,
@@ -25,7 +26,6 @@ import {
   settleOrder,
   type SubmitOrder,
 } from '../common/exec-types.ts';
-import { z } from 'zod';
 import { CoinbaseError, coinbaseBadResponse, coinbaseHttpError } from './errors.ts';
 import { parseCoinbaseBatchCancel, parseCoinbaseCreateOrder, parseCoinbaseFills, parseCoinbaseOrder } from './parse.ts';
 import { type CoinbaseCreateOrderBody, CoinbaseRest, type CoinbaseRestOptions } from './rest.ts';
@@ -86,7 +86,9 @@ const batchSchema = z.looseObject({ orders: z.array(z.unknown()), has_next: z.bo
 
 /** A fee rate ("0.006") in bps (60), exact to 1e-4 bps. */
 export function rateToBps(rate: string): number {
-  return Number(decParse(rate).units * 10n ** 8n / 10n ** BigInt(decParse(rate).scale)) / 10_000;
+  const d = decParse(rate);
+  // rate × 10^8 as an integer (truncated past 1e-8), then ÷ 10^4: bps with four exact decimals.
+  return Number((d.units * 10n ** 8n) / 10n ** BigInt(d.scale)) / 10_000;
 }
 
 export class CoinbaseExec implements CexExecClient {
