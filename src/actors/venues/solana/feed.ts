@@ -41,6 +41,8 @@ export interface SolanaFeedOptions {
   clock: Clock;
   random: () => number;
   log: Logger;
+  /** Bench/test hook: every direct publish with its notification receive time and completion time (µs). */
+  onDirectPublished?: (recvUs: number, doneUs: number) => void;
 }
 
 interface Route {
@@ -303,6 +305,7 @@ export class SolanaFeed {
     const done = this.o.clock.monoUs();
     this.quoteSeconds.direct.record(done - t0);
     this.notifyToQuote.record(done - recvUs);
+    this.o.onDirectPublished?.(recvUs, done);
   }
 
   private write(r: Route, source: number, flags: number, slot: number, recvUs: number, mid: number, fee: number, k: number, sell: Float64Array, buy: Float64Array): void {
