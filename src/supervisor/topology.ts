@@ -55,7 +55,7 @@ export const ACTOR_ENTRIES: Record<string, URL | undefined> = {
   'feed:coinbase': here('../actors/feed/actor'),
   'feed:gemini': here('../actors/feed/actor'),
   'feed:bitstamp': here('../actors/feed/actor'),
-  'feed:solana': undefined,
+  'feed:solana': here('../actors/feed/solana-actor'),
 };
 
 /** What a CEX feed actor is told at startup. */
