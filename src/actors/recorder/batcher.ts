@@ -60,6 +60,8 @@ export class Batcher {
     conflated: 0,
     batches: 0,
     retries: 0,
+    /** Results the executor had already written to the trade row (nothing to change). */
+    alreadyRecorded: 0,
     written: { opportunity: 0, window: 0, trade_update: 0, inventory: 0 },
     batchSecondsSum: 0,
     buckets: new Float64Array(BATCH_BUCKETS.length + 1),
@@ -226,6 +228,10 @@ export class Batcher {
         continue;
       }
       const patch = tradePatch(t, u, now);
+      if (patch === null) {
+        this.counters.alreadyRecorded++;
+        continue;
+      }
       updates.push({ trade_key: u.trade_key, patch });
       current.set(u.trade_key, applyPatch(t, patch));
     }
@@ -283,6 +289,7 @@ export class Batcher {
       cambist_recorder_conflated_total: c.conflated,
       cambist_recorder_batches_total: c.batches,
       cambist_recorder_retries_total: c.retries,
+      cambist_recorder_results_already_recorded_total: c.alreadyRecorded,
       // Not yet committed: buffered plus the batch being written.
       cambist_recorder_pending: this.pending + this.inFlightRecords,
       'cambist_recorder_written_total{kind="opportunity"}': c.written.opportunity,

@@ -4,6 +4,7 @@ import {
   Direction, Outcome, Reason, Venue, venueName, type ExecResultView, type InventoryView, type OpportunityView, type WindowEventView,
 } from '../../shared/messages/index.ts';
 import { WindowEventType } from '../../shared/messages/enums.ts';
+import { TERMINAL_TRADE_STATES } from '../../shared/store/index.ts';
 import type {
   Direction as DirectionName, InventorySnapshot, Leg, Opportunity, TradePatch, TradeRecord, TradeState, WindowRecord,
 } from '../../shared/store/index.ts';
@@ -209,13 +210,22 @@ function legAfter(l: Leg, filled: number, price: number, doneUs: number, outcome
   };
 }
 
-/** The patch an ExecResult makes to its trade row: state, both legs' fills, realised PnL. */
-export function tradePatch(t: TradeRecord, u: ExecUpdate, nowMs: number): TradePatch {
+/**
+ * The patch an ExecResult makes to its trade row: state, the two legs' fills, realised PnL; null when
+ * the row already says as much. The executor writes its own outcomes (with hedge legs and venue
+ * reasons the message cannot carry), and usually before it publishes the result: the recorder then
+ * only fills in what is missing and never moves a trade back out of a terminal state. Hedge legs
+ * (after the first CEX and the first DEX leg) are left as the executor wrote them.
+ */
+export function tradePatch(t: TradeRecord, u: ExecUpdate, nowMs: number): TradePatch | null {
   const state = OUTCOME_STATE[u.outcome];
   if (!state) throw new CambistError('RECORDER_UNKNOWN_OUTCOME', `exec.result for ${u.trade_key} has outcome ${u.outcome}`, { retry: 'fatal' });
+  if (t.state === state || TERMINAL_TRADE_STATES.includes(t.state)) return null;
   const cexAt = t.legs.findIndex((l) => l.venue === t.cex_venue);
+  const byRoute = t.legs.findIndex((l) => l.venue === t.dex_route);
+  const dexAt = byRoute >= 0 ? byRoute : t.legs.findIndex((_, i) => i !== cexAt);
   const legs = t.legs.map((l, i) =>
-    i === cexAt ? legAfter(l, u.cex_filled_base, u.cex_avg_price, u.cex_done_us, u.outcome) : legAfter(l, u.dex_filled_base, u.dex_avg_price, u.dex_done_us, u.outcome),
+    i === cexAt ? legAfter(l, u.cex_filled_base, u.cex_avg_price, u.cex_done_us, u.outcome) : i === dexAt ? legAfter(l, u.dex_filled_base, u.dex_avg_price, u.dex_done_us, u.outcome) : l,
   );
   const troubled = u.outcome === Outcome.failedLeg || u.outcome === Outcome.unhedged || u.outcome === Outcome.rejected || u.outcome === Outcome.unknown;
   return {

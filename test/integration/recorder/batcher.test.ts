@@ -9,6 +9,7 @@ import { CambistError } from '../../../src/shared/errors.ts';
 import { Outcome } from '../../../src/shared/messages/index.ts';
 import { StoreError, openStore, type Opportunity, type Store } from '../../../src/shared/store/index.ts';
 import { waitFor } from '../../helpers/wait.ts';
+import { leg, trade } from '../../contract/store-factories.ts';
 
 /** The recorder's batcher in-process, over a real SQLite store wrapped by small failing doubles. */
 let store: Store | undefined;
@@ -89,5 +90,28 @@ describe('recorder batcher', () => {
     await b.drain();
     expect(sizes.reduce((a, x) => a + x, 0)).toBe(450);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+  });
+
+  it('leaves what the executor already wrote alone: same state, terminal states, hedge legs', async () => {
+    const s = await sqlite();
+    const hedge = leg({ venue: 'coinbase', side: 'sell', client_order_id: 'h-1', filled_size_base: 0.5, avg_price: 149, status: 'filled' });
+    const base = { cex_venue: 'coinbase', dex_route: 'whirlpool#0', created_ts_ms: 1, updated_ts_ms: 1 };
+    await s.insertTradeIntent(trade({ ...base, trade_key: 'same', state: 'filled', realised_pnl_quote: 0.7 }));
+    await s.insertTradeIntent(trade({ ...base, trade_key: 'done', state: 'verified', realised_pnl_quote: 0.9 }));
+    await s.insertTradeIntent(trade({ ...base, trade_key: 'open', state: 'hedging', legs: [leg({ status: 'submitted' }), leg({ venue: 'whirlpool#0', side: 'sell', client_order_id: 'd-1', status: 'submitted' }), hedge] }));
+    const errors: Error[] = [];
+    const b = new Batcher({ store: s, clock: systemClock, onFatal: (e) => errors.push(e) });
+    b.addExec({ ...result('same'), realised_pnl_quote: 0.1 });
+    b.addExec({ ...result('done'), realised_pnl_quote: 0.1 });
+    b.addExec({ ...result('open'), outcome: Outcome.hedged, cex_filled_base: 12.5, dex_filled_base: 0, realised_pnl_quote: -0.3 });
+    await b.drain();
+    expect(errors).toEqual([]);
+    expect(b.counters.alreadyRecorded).toBe(2);
+    expect((await s.getTrade('same'))!.realised_pnl_quote).toBe(0.7);
+    expect((await s.getTrade('done'))).toMatchObject({ state: 'verified', realised_pnl_quote: 0.9 });
+    const open = (await s.getTrade('open'))!;
+    expect(open).toMatchObject({ state: 'hedged', realised_pnl_quote: -0.3 });
+    expect(open.legs.map((l) => l.status)).toEqual(['filled', 'cancelled', 'filled']);
+    expect(open.legs[2]).toEqual(hedge);
   });
 });
