@@ -1,5 +1,5 @@
 import type { Config } from '../shared/config/index.ts';
-import type { SimUrls } from '../sim/index.ts';
+import type { Sim, SimUrls } from '../sim/index.ts';
 
 /**
  * In sim mode the venues' `sim` URLs default to the simulators started with the engine. A URL the
@@ -18,4 +18,21 @@ export function withSimUrls(cfg: Config, urls: SimUrls): Config {
       jupiter: { ...v.jupiter, urls: { ...v.jupiter.urls, sim: v.jupiter.urls.sim ?? urls.jupiter.http } },
     },
   };
+}
+
+/**
+ * Sim mode: the simulator generated fresh test keys at start. Put them in this process's
+ * environment under the names the config gives, before any worker starts (workers copy the
+ * environment at spawn), so the executors read credentials from the environment in every mode —
+ * one code path — and a real key that happens to be set can never reach a simulator.
+ */
+export function exportSimCredentials(cfg: Config, sim: Sim, env: NodeJS.ProcessEnv = process.env): void {
+  const c = sim.credentials;
+  const v = cfg.venues;
+  env[v.coinbase.credentials.key_name_env!] = c.coinbase.es256.key_name;
+  env[v.coinbase.credentials.private_key_env!] = c.coinbase.es256.private_key_pem;
+  env[v.gemini.credentials.api_key_env!] = c.gemini.api_key;
+  env[v.gemini.credentials.api_secret_env!] = c.gemini.api_secret;
+  env[v.bitstamp.credentials.api_key_env!] = c.bitstamp.api_key;
+  env[v.bitstamp.credentials.api_secret_env!] = c.bitstamp.api_secret;
 }

@@ -104,16 +104,18 @@ export class Supervisor {
    * something a restart would fix.
    */
   async start(): Promise<void> {
-    for (const h of this.handles) {
-      try {
-        await h.start();
-        this.o.log.info({ actor: h.spec.name }, 'actor ready');
-      } catch (e) {
-        this.o.log.error({ actor: h.spec.name, err: e }, 'actor failed before Ready; not respawned');
-        await this.stop();
-        throw e;
-      }
+    // Every actor boots at once: a worker's start is mostly loading and compiling its modules, and
+    // doing that in parallel halves the wait on two cores. Rings already exist, so a producer that
+    // is ready before its consumer just fills the ring; nothing is lost by the order.
+    const results = await Promise.allSettled(this.handles.map((h) => h.start()));
+    const failed = results.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) {
+      const e = (results[failed] as PromiseRejectedResult).reason as Error;
+      this.o.log.error({ actor: this.handles[failed]!.spec.name, err: e }, 'actor failed before Ready; not respawned');
+      await this.stop();
+      throw e;
     }
+    for (const h of this.handles) this.o.log.info({ actor: h.spec.name }, 'actor ready');
     this.started = true;
     const every = Math.max(50, Math.min(this.o.config.supervisor.unresponsive_ms / 4, 500));
     this.healthTimer = setInterval(() => this.checkHeartbeats(), every);

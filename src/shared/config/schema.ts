@@ -137,6 +137,10 @@ export const assetSchema = z.strictObject({
       anomaly_sigma: positive.default(3),
       anomaly_window_sec: positive.default(60),
       stale_pause_ms: positive.default(10_000),
+      /** Unhedged exposure, quote × seconds, past which the kill switch goes on. */
+      max_unhedged_quote_sec: positive.default(30_000),
+      /** A hedge IOC may cross the reference price by at most this much. */
+      hedge_max_loss_pct: pct.default(1),
     })
     .prefault({}),
   settlement: z

@@ -1,0 +1,102 @@
+import { CambistError } from '../../shared/errors.ts';
+import { openStore } from '../../shared/store/index.ts';
+import { BitstampExec } from '../venues/bitstamp/exec.ts';
+import { CoinbaseExec } from '../venues/coinbase/exec.ts';
+import type { CexExecClient } from '../venues/common/exec-types.ts';
+import { GeminiExec } from '../venues/gemini/exec.ts';
+import { runActor, type Output } from '../runtime/actor.ts';
+import { InputLoop } from '../runtime/loop.ts';
+import { CexLeg } from './cex-leg.ts';
+import { ExecutorEngine } from './engine.ts';
+import type { Leg } from './legs.ts';
+import type { ExecutorActorSlice } from './slice.ts';
+
+/**
+ * executor:<asset>: ExecTry in from the signal; ExecResult and Inventory back to the signal,
+ * ExecResult to the recorder. It does I/O (venue REST, Solana RPC, the store), so its ring loop
+ * never blocks the thread. In paper mode nothing is sent: every ExecTry is recorded observe-only.
+ */
+function secret(slice: ExecutorActorSlice, venue: string, name: string | undefined): string {
+  const v = name ? process.env[name] : undefined;
+  if (!v) {
+    throw new CambistError('EXEC_NO_CREDENTIALS', `${venue}: environment variable ${name ?? '(unnamed)'} is not set; ${slice.mode} mode needs it to trade ${slice.asset}`);
+  }
+  return v;
+}
+
+function cexClient(slice: ExecutorActorSlice, c: ExecutorActorSlice['cex'][number]): CexExecClient {
+  const http = { baseUrl: c.rest_url, timeoutMs: c.timeout_ms };
+  switch (c.venue) {
+    case 'coinbase':
+      return new CoinbaseExec({ ...http, credentials: { keyName: secret(slice, c.venue, c.env.key_name_env), privateKey: secret(slice, c.venue, c.env.private_key_env) } });
+    case 'gemini':
+      return new GeminiExec({ ...http, credentials: { apiKey: secret(slice, c.venue, c.env.api_key_env), apiSecret: secret(slice, c.venue, c.env.api_secret_env) } });
+    case 'bitstamp':
+      return new BitstampExec({ ...http, credentials: { apiKey: secret(slice, c.venue, c.env.api_key_env), apiSecret: secret(slice, c.venue, c.env.api_secret_env) } });
+  }
+}
+
+runActor<ExecutorActorSlice>(async (ctx) => {
+  const s = ctx.slice;
+  const find = (to: string): Output | undefined => [...ctx.outputs].find(([name]) => name.endsWith(`->${to}`))?.[1];
+  const store = await openStore({ kind: s.store.kind, dataDir: s.store.data_dir, ...(s.store.kind === 'mongodb' ? { mongoUrl: process.env[s.store.mongodb_url_env] ?? '' } : {}) });
+  const clients: CexExecClient[] = [];
+  const cex = new Map<number, Leg>();
+  const dex = new Map<number, Leg>();
+  if (s.mode !== 'paper') {
+    for (const c of s.cex) {
+      const client = cexClient(s, c);
+      clients.push(client);
+      cex.set(c.venue_id, new CexLeg(client, c.symbol, c.base, c.quote, ctx.clock));
+    }
+  }
+  const engine = new ExecutorEngine(s, {
+    store,
+    clock: ctx.clock,
+    log: ctx.log,
+    control: ctx.control,
+    cex,
+    dex,
+    out: { signal: find(`signal:${s.asset}`), recorder: find('recorder') },
+    requestControl: (r) => ctx.requestControl(r),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  });
+  const loop = ctx.rings.doorbell
+    ? new InputLoop({ mode: 'async', doorbell: ctx.rings.doorbell, inputs: ctx.rings.inputs, onRecord: (m, o, l) => engine.onRecord(m, o, l) })
+    : undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let refreshing: Promise<void> | undefined;
+  return {
+    start: async () => {
+      await engine.refreshInventory();
+      loop?.start();
+      timer = setInterval(() => {
+        engine.checkExposure();
+        refreshing ??= engine.refreshInventory().finally(() => (refreshing = undefined));
+      }, s.inventory_every_ms);
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await loop?.stop();
+      await refreshing;
+      await engine.drain();
+      await Promise.all(clients.map((c) => c.close()));
+      await store.close();
+    },
+    configure: (slice) => engine.configure(slice as ExecutorActorSlice),
+    stats: () => ({
+      ...engine.counts,
+      cex_legs: cex.size,
+      dex_legs: dex.size,
+      pnl_today: engine.risk.pnlToday,
+      unhedged_quote: engine.risk.unhedgedQuote,
+      [`cambist_unhedged_notional{asset="${s.asset}"}`]: engine.risk.unhedgedQuote,
+      [`cambist_trades_total{asset="${s.asset}",outcome="verified"}`]: engine.counts.verified,
+      [`cambist_trades_total{asset="${s.asset}",outcome="hedged"}`]: engine.counts.hedged,
+      [`cambist_trades_total{asset="${s.asset}",outcome="unhedged"}`]: engine.counts.unhedged,
+      [`cambist_trades_total{asset="${s.asset}",outcome="unknown"}`]: engine.counts.unknown,
+      [`cambist_trades_total{asset="${s.asset}",outcome="rejected"}`]: engine.counts.rejected,
+      [`cambist_trades_total{asset="${s.asset}",outcome="observe_only"}`]: engine.counts.observe_only,
+    }),
+  };
+});

@@ -1,0 +1,79 @@
+import type { Clock } from '../../shared/clock.ts';
+import { decFromNumber, decToString } from '../../shared/decimal.ts';
+import { errorMessage } from '../../shared/errors.ts';
+import { outcomeFromOrder, sumFills, type CexExecClient, type OrderOutcome } from '../venues/common/exec-types.ts';
+import type { Leg, LegRequest, LegResult } from './legs.ts';
+
+/**
+ * A CEX venue as an executor leg: the venue order client (limit IOC with a price cap, client order
+ * id from the trade key) with exact decimal strings at the boundary and float64 inside.
+ */
+export class CexLeg implements Leg {
+  constructor(
+    private readonly client: CexExecClient,
+    /** REST symbol (`SOL-USD`, `solusd`). */
+    private readonly symbol: string,
+    private readonly base: string,
+    private readonly quote: string,
+    private readonly clock: Clock,
+  ) {}
+
+  get venue(): string {
+    return this.client.venue;
+  }
+
+  async prepare(r: LegRequest): Promise<string> {
+    return r.clientOrderId;
+  }
+
+  private result(o: OrderOutcome): LegResult {
+    const filled = Number(o.filledSize);
+    return {
+      status: o.status,
+      filledBase: filled,
+      avgPrice: o.avgPrice !== undefined ? Number(o.avgPrice) : 0,
+      feeQuote: o.fee !== undefined ? Number(o.fee) : 0,
+      ref: o.orderId ?? null,
+      reason: o.reason ?? null,
+      doneUs: this.clock.monoUs(),
+    };
+  }
+
+  async submit(r: LegRequest): Promise<LegResult> {
+    const o = await this.client.submitOrder({
+      clientOrderId: r.clientOrderId,
+      symbol: this.symbol,
+      side: r.side,
+      size: decToString(decFromNumber(r.sizeBase)),
+      priceCap: decToString(decFromNumber(r.priceCap)),
+    });
+    return this.result(o);
+  }
+
+  async reconcile(r: LegRequest): Promise<LegResult> {
+    try {
+      const order = await this.client.requestOrder({ clientOrderId: r.clientOrderId, symbol: this.symbol });
+      if (order === null) {
+        // The venue has no order with this client id: the submit never reached it. That is
+        // definitive evidence of "nothing happened", so nothing filled.
+        return { status: 'no_fill', filledBase: 0, avgPrice: 0, feeQuote: 0, ref: null, reason: 'venue has no such order', doneUs: this.clock.monoUs() };
+      }
+      return this.result(outcomeFromOrder({ venue: this.client.venue, clientOrderId: r.clientOrderId }, order));
+    } catch (e) {
+      return { status: 'unknown', filledBase: 0, avgPrice: 0, feeQuote: 0, ref: null, reason: `reconcile failed: ${errorMessage(e)}`, doneUs: 0 };
+    }
+  }
+
+  async verify(_r: LegRequest, res: LegResult): Promise<LegResult> {
+    if (!res.ref || res.filledBase === 0) return res;
+    const fills = await this.client.requestFills({ orderId: res.ref, symbol: this.symbol });
+    const s = sumFills(fills);
+    return { ...res, filledBase: Number(s.size), avgPrice: s.avgPrice !== undefined ? Number(s.avgPrice) : res.avgPrice, feeQuote: Number(s.fee) };
+  }
+
+  async balances(): Promise<{ base: number; quote: number }> {
+    const all = await this.client.requestBalances();
+    const get = (c: string) => Number(all.find((b) => b.currency === c.toUpperCase())?.available ?? '0');
+    return { base: get(this.base), quote: get(this.quote) };
+  }
+}

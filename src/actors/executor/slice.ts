@@ -1,0 +1,20 @@
+import type { ExecutorSlice } from './engine.ts';
+
+/** What an executor actor is told at startup (built by the topology from the config). */
+export interface ExecutorActorSlice extends ExecutorSlice {
+  mode: 'sim' | 'paper' | 'live';
+  store: { kind: 'sqlite' | 'mongodb'; data_dir: string; mongodb_url_env: string };
+  cex: {
+    venue: 'coinbase' | 'gemini' | 'bitstamp';
+    venue_id: number;
+    rest_url: string;
+    /** REST symbol (`SOL-USD`, `solusd`). */
+    symbol: string;
+    base: string;
+    quote: string;
+    timeout_ms: number;
+    /** Environment variable NAMES holding the credentials (never the values). */
+    env: Record<string, string>;
+  }[];
+  dex: { route: number; name: string; program: string; pool_address: string; rpc_http: string; rpc_ws: string; wallet_env: string }[];
+}
