@@ -25,7 +25,12 @@ function secret(slice: ExecutorActorSlice, venue: string, name: string | undefin
 }
 
 function cexClient(slice: ExecutorActorSlice, c: ExecutorActorSlice['cex'][number]): CexExecClient {
-  const http = { baseUrl: c.rest_url, timeoutMs: c.timeout_ms };
+  // Product increments come from the config; the clients' built-in defaults are the simulator's,
+  // so live mode refuses to start without them rather than rounding real orders to guesses.
+  if (!c.increments && slice.mode === 'live') {
+    throw new CambistError('EXEC_NO_INCREMENTS', `${c.venue} ${c.symbol}: set price_increment and size_increment on this cex_route for live mode`);
+  }
+  const http = { baseUrl: c.rest_url, timeoutMs: c.timeout_ms, ...(c.increments ? { products: { [c.symbol]: c.increments } } : {}) };
   switch (c.venue) {
     case 'coinbase':
       return new CoinbaseExec({ ...http, credentials: { keyName: secret(slice, c.venue, c.env.key_name_env), privateKey: secret(slice, c.venue, c.env.private_key_env) } });
@@ -47,7 +52,7 @@ runActor<ExecutorActorSlice>(async (ctx) => {
     for (const c of s.cex) {
       const client = cexClient(s, c);
       clients.push(client);
-      cex.set(c.venue_id, new CexLeg(client, c.symbol, c.base, c.quote, ctx.clock));
+      cex.set(c.venue_id, new CexLeg(client, c.symbol, c.base, c.quote, ctx.clock, c.timeout_ms));
     }
   }
   const engine = new ExecutorEngine(s, {

@@ -9,6 +9,9 @@ import type { Leg, LegRequest, LegResult } from './legs.ts';
  * id from the trade key) with exact decimal strings at the boundary and float64 inside.
  */
 export class CexLeg implements Leg {
+  /** When each client order id was last sent (monotonic µs), for the reconcile race below. */
+  private readonly sentUs = new Map<string, number>();
+
   constructor(
     private readonly client: CexExecClient,
     /** REST symbol (`SOL-USD`, `solusd`). */
@@ -16,6 +19,8 @@ export class CexLeg implements Leg {
     private readonly base: string,
     private readonly quote: string,
     private readonly clock: Clock,
+    /** The venue request deadline: an order can still land until it has passed. */
+    private readonly requestTimeoutMs: number,
   ) {}
 
   get venue(): string {
@@ -40,6 +45,7 @@ export class CexLeg implements Leg {
   }
 
   async submit(r: LegRequest): Promise<LegResult> {
+    this.sentUs.set(r.clientOrderId, this.clock.monoUs());
     const o = await this.client.submitOrder({
       clientOrderId: r.clientOrderId,
       symbol: this.symbol,
@@ -54,8 +60,13 @@ export class CexLeg implements Leg {
     try {
       const order = await this.client.requestOrder({ clientOrderId: r.clientOrderId, symbol: this.symbol });
       if (order === null) {
-        // The venue has no order with this client id: the submit never reached it. That is
-        // definitive evidence of "nothing happened", so nothing filled.
+        // The venue has no order with this client id. That is definitive only once the request
+        // deadline has passed since we sent it: until then the order may still be on its way.
+        const sent = this.sentUs.get(r.clientOrderId);
+        if (sent !== undefined && this.clock.monoUs() - sent < (this.requestTimeoutMs + 500) * 1000) {
+          return { status: 'unknown', filledBase: 0, avgPrice: 0, feeQuote: 0, ref: null, reason: 'not found yet; the request may still land', doneUs: 0 };
+        }
+        this.sentUs.delete(r.clientOrderId);
         return { status: 'no_fill', filledBase: 0, avgPrice: 0, feeQuote: 0, ref: null, reason: 'venue has no such order', doneUs: this.clock.monoUs() };
       }
       return this.result(outcomeFromOrder({ venue: this.client.venue, clientOrderId: r.clientOrderId }, order));

@@ -13,6 +13,8 @@ export interface ExecutorActorSlice extends ExecutorSlice {
     base: string;
     quote: string;
     timeout_ms: number;
+    /** Product increments from the config (decimal strings); absent = the client's simulator defaults. */
+    increments: { priceIncrement: string; sizeIncrement: string; minSize?: string } | null;
     /** Environment variable NAMES holding the credentials (never the values). */
     env: Record<string, string>;
   }[];

@@ -80,6 +80,10 @@ const cexRouteCommon = {
   ioc_epsilon_pct: pct.default(0.1),
   book_depth_levels: z.number().int().min(1).max(50).default(10),
   book_usage_cap_pct: pct.default(30),
+  /** Product increments as exact decimal strings; required in live mode (orders are rounded to them). */
+  price_increment: z.string().regex(/^\d+(\.\d+)?$/, 'a decimal string like "0.01"').optional(),
+  size_increment: z.string().regex(/^\d+(\.\d+)?$/, 'a decimal string like "0.00000001"').optional(),
+  min_size: z.string().regex(/^\d+(\.\d+)?$/, 'a decimal string').optional(),
 };
 export const cexRouteSchema = z.discriminatedUnion('venue', [
   z.strictObject({ venue: z.literal('coinbase'), product: z.string().regex(/^[A-Z0-9]+-[A-Z0-9]+$/, 'a product id like SOL-USD'), ...cexRouteCommon }),
