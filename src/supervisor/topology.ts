@@ -4,6 +4,7 @@ import type { Config } from '../shared/config/index.ts';
 import { CambistError } from '../shared/errors.ts';
 import { Venue } from '../shared/messages/enums.ts';
 import { routeName, type SignalSlice } from '../actors/signal/slice.ts';
+import type { ExecutorActorSlice } from '../actors/executor/slice.ts';
 import type { RingPolicy } from '../shared/ring/index.ts';
 
 /**
@@ -51,7 +52,7 @@ const here = (p: string) => new URL(`${p}${EXT}`, import.meta.url);
 export const ACTOR_ENTRIES: Record<string, URL | undefined> = {
   recorder: here('../actors/recorder/actor'),
   signal: here('../actors/signal/actor'),
-  executor: undefined,
+  executor: here('../actors/executor/actor'),
   'feed:coinbase': here('../actors/feed/actor'),
   'feed:gemini': here('../actors/feed/actor'),
   'feed:bitstamp': here('../actors/feed/actor'),
@@ -139,7 +140,45 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
   const assets = cfg.assets.map((a, index) => ({ a, index })).filter(({ a }) => a.enabled);
   place({ name: 'recorder', kind: 'recorder', slice: { store: cfg.store, data_dir: cfg.data_dir, assets: cfg.assets.map((a) => ({ asset: a.asset, dex_routes: a.dex_route.pools.map((p, i) => routeName(p.program, i)), quote: a.quote, dex_quote: a.dex_route.quote })) }, mode: 'async', rank: 0 }, 'recorder');
   for (const { a, index } of assets) {
-    place({ name: `executor:${a.asset}`, kind: 'executor', slice: { asset: a, asset_index: index, mode: cfg.mode, live: cfg.live }, mode: 'async', rank: 1 }, 'executor');
+    const sol = cfg.venues.solana;
+    const rpc = sol.urls[cfg.mode];
+    const slice: ExecutorActorSlice = {
+      asset: a.asset,
+      asset_index: index,
+      mode: cfg.mode,
+      routes: a.dex_route.pools.map((p, i) => routeName(p.program, i)),
+      risk: {
+        max_daily_loss_abs: a.risk.max_daily_loss_abs,
+        max_daily_notional_quote: a.risk.max_daily_notional_quote,
+        max_daily_trades: a.risk.max_daily_trades,
+        pnl_error_gate_pct: a.risk.pnl_error_gate_pct,
+        max_unhedged_quote_sec: a.risk.max_unhedged_quote_sec,
+      },
+      hedge: { max_loss_pct: a.risk.hedge_max_loss_pct, attempts: 3 },
+      reconcile: { attempts: 5, every_ms: 200 },
+      inventory_every_ms: 2_000,
+      store: { kind: cfg.store.kind, data_dir: cfg.data_dir, mongodb_url_env: cfg.store.mongodb_url_env },
+      cex: a.cex_routes
+        .filter((r) => cfg.venues[r.venue].enabled && cfg.venues[r.venue].urls[cfg.mode])
+        .map((r) => {
+          const vc = cfg.venues[r.venue];
+          return {
+            venue: r.venue,
+            venue_id: Venue[r.venue],
+            rest_url: vc.urls[cfg.mode]!.rest,
+            symbol: r.venue === 'coinbase' ? r.product : r.symbol,
+            base: a.asset,
+            quote: a.quote,
+            timeout_ms: vc.rest_timeout_ms,
+            increments: r.price_increment && r.size_increment ? { priceIncrement: r.price_increment, sizeIncrement: r.size_increment, ...(r.min_size ? { minSize: r.min_size } : {}) } : null,
+            env: { ...vc.credentials } as Record<string, string>,
+          };
+        }),
+      dex: rpc
+        ? a.dex_route.pools.map((p, i) => ({ route: i, name: routeName(p.program, i), program: p.program, pool_address: p.pool_address, rpc_http: rpc.http, rpc_ws: rpc.ws, wallet_env: sol.credentials.wallet_secret_env }))
+        : [],
+    };
+    place({ name: `executor:${a.asset}`, kind: 'executor', slice, mode: 'async', rank: 1 }, 'executor');
   }
   for (const { a, index } of assets) {
     const slice: SignalSlice = {
