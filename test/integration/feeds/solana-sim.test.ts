@@ -4,7 +4,7 @@ import { createLogger } from '../../../src/shared/log.ts';
 import { startSim, type Sim } from '../../../src/sim/index.ts';
 import { withSimUrls } from '../../../src/supervisor/sim-wiring.ts';
 import { Supervisor } from '../../../src/supervisor/supervisor.ts';
-import { buildTopology, type SolanaFeedSlice } from '../../../src/supervisor/topology.ts';
+import { ACTOR_ENTRIES, buildTopology, type SolanaFeedSlice } from '../../../src/supervisor/topology.ts';
 import { testConfig } from '../../helpers/config.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
@@ -27,7 +27,8 @@ describe('feed:solana against the simulator', () => {
       },
       sim.urls,
     );
-    const topology = buildTopology(cfg);
+    // The executor is not under test here (and needs venue credentials): feed, signal, recorder only.
+    const topology = buildTopology(cfg, { ...ACTOR_ENTRIES, executor: undefined });
     const slice = topology.actors.find((a) => a.name === 'feed:solana')!.slice as SolanaFeedSlice;
     slice.divergence_sample_ms = 500;
     sup = new Supervisor({ config: cfg, topology, log: createLogger({ level: 'silent' }) });

@@ -4,12 +4,12 @@ import { quoteWhirlpool } from '../../../../src/actors/venues/solana/dex/whirlpo
 import { decodeWhirlpool } from '../../../../src/actors/venues/solana/dex/whirlpool/decode.ts';
 import { sqrtPriceAtTick, tickArrayStartIndexes } from '../../../../src/actors/venues/solana/dex/whirlpool/tick-math.ts';
 import { TICKS_PER_ARRAY } from '../../../../src/actors/venues/solana/dex/whirlpool/tick-math.ts';
+import { emptyTick } from './whirlpool-gen.ts';
 import { Flag, QuoteSource } from '../../../../src/shared/messages/index.ts';
 import { AMM_COIN_VAULT, AMM_PC_VAULT, LoopbackSolana, REF, USDC, WHIRLPOOL, WSOL, tokenAccount, whirlpoolAccount } from './feed-fixture.ts';
 import { feedSlice, harness, sleep, until, type Quote } from './feed-harness.ts';
 
-const emptyArrays = (tick: number) =>
-  tickArrayStartIndexes(tick, 4, 5).map((s) => ({ startTickIndex: s, ticks: Array.from({ length: TICKS_PER_ARRAY }, () => ({ initialized: false, liquidityNet: 0n })) }));
+const emptyArrays = (tick: number) => tickArrayStartIndexes(tick, 4, 5).map((s) => ({ startTickIndex: s, ticks: Array.from({ length: TICKS_PER_ARRAY }, emptyTick) }));
 
 describe('Solana feed against a loopback RPC', () => {
   let srv: LoopbackSolana;
