@@ -191,6 +191,7 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
       signal: a.signal,
       sizing: a.sizing,
       max_trades_per_window: a.risk.max_trades_per_window,
+      gates: { stale_pause_ms: a.risk.stale_pause_ms, anomaly_sigma: a.risk.anomaly_sigma, anomaly_window_sec: a.risk.anomaly_window_sec },
       store: { kind: cfg.store.kind, data_dir: cfg.data_dir, mongodb_url_env: cfg.store.mongodb_url_env },
     };
     place({ name: `signal:${a.asset}`, kind: 'signal', slice, mode: 'blocking', rank: 2 }, 'signal');

@@ -14,6 +14,7 @@ runActor<SignalSlice>(async (ctx) => {
   const engine = new SignalEngine(ctx.slice, ctx.clock, ctx.control, {
     executor: find(`executor:${ctx.slice.asset}`),
     recorder: find('recorder'),
+    requestControl: (r) => ctx.requestControl(r),
   });
   for (const w of await restoreWindows(ctx.slice)) engine.windows.restore(w);
   const loop = ctx.rings.doorbell

@@ -12,6 +12,8 @@ import { dexMaxBase, netPnl, visibleDepth, type LegCosts } from './evaluate.ts';
 import { MAX_POINTS, MarketState } from './market-state.ts';
 import type { SignalSlice } from './slice.ts';
 import { WindowTracker, type Window } from './windows.ts';
+import { AnomalyGate, StaleGate } from './gates.ts';
+import type { ControlRequest } from '../runtime/protocol.ts';
 
 const SOLANA = Venue.solana;
 const GRID = 10;
@@ -22,6 +24,7 @@ const EXTEND_REPORT_EVERY_MS = 1_000;
 export interface SignalOutputs {
   executor: Output | undefined;
   recorder: Output | undefined;
+  requestControl?: (r: Omit<ControlRequest, 'type'>) => void;
 }
 
 /**
@@ -43,6 +46,10 @@ export class SignalEngine {
   private readonly winView: WindowEventView = new WindowEvent();
   private readonly resultView: ExecResultView = new ExecResult();
   private seq = 0;
+  private readonly staleGate: StaleGate;
+  private readonly anomalyGate = new AnomalyGate();
+  private readonly ages: number[] = [];
+  private readonly mids: number[] = [];
   evaluations = 0;
   execTries = 0;
   opportunities = 0;
@@ -54,6 +61,7 @@ export class SignalEngine {
     private readonly out: SignalOutputs,
   ) {
     this.windows = new WindowTracker(slice.signal.window_grace_sec * 1000);
+    this.staleGate = new StaleGate(clock.monoUs());
   }
 
   configure(slice: SignalSlice): void {
@@ -73,7 +81,36 @@ export class SignalEngine {
 
   /** Periodic duty (from the actor's loop): close windows whose grace ran out while inputs were quiet. */
   sweep(): void {
-    this.windows.sweep(this.clock.nowMs(), (w) => this.publishWindow(w, WindowEventType.close));
+    const nowMs = this.clock.nowMs();
+    const nowUs = this.clock.monoUs();
+    this.windows.sweep(nowMs, (w) => this.publishWindow(w, WindowEventType.close));
+    const s = this.state;
+    const g = this.slice.gates;
+    const ask = this.out.requestControl;
+    if (!g || !ask) return;
+    // Stale-feed auto-pause over every required input.
+    this.ages.length = 0;
+    for (const v of this.slice.venues) this.ages.push(s.bookRecvUs[v.venue_id]! > 0 ? (nowUs - s.bookRecvUs[v.venue_id]!) / 1000 : Infinity);
+    for (const r of this.slice.routes) this.ages.push(s.poolRecvUs[r.route]! > 0 ? (nowUs - s.poolRecvUs[r.route]!) / 1000 : Infinity);
+    const t = this.staleGate.check(this.ages, g.stale_pause_ms, nowUs);
+    const scope = { asset: this.slice.asset };
+    if (t === 'pause') ask({ scope, action: 'pause', reason: 'staleFeed', detail: `a required feed for ${this.slice.asset} has been stale for more than ${g.stale_pause_ms} ms` });
+    else if (t === 'resume') ask({ scope, action: 'resume', reason: 'staleFeed', detail: `every feed for ${this.slice.asset} is fresh again` });
+    // Anomaly gate on the median mid across venues: one dislocated venue (the opportunity itself)
+    // does not move the median; a market-wide jump does.
+    this.mids.length = 0;
+    for (const v of this.slice.venues) {
+      const b = s.levels[MarketState.bookOffset(v.venue_id)]!;
+      const a = s.levels[MarketState.askOffset(v.venue_id)]!;
+      if (s.bidCount[v.venue_id]! > 0 && s.askCount[v.venue_id]! > 0) this.mids.push((a + b) / 2);
+    }
+    for (const r of this.slice.routes) if (s.poolMid[r.route]! > 0) this.mids.push(s.poolMid[r.route]!);
+    if (this.mids.length === 0) return;
+    this.mids.sort((x, y) => x - y);
+    const median = this.mids[this.mids.length >> 1]!;
+    if (this.anomalyGate.sample(median, nowMs, g)) {
+      ask({ scope, action: 'pause', reason: 'anomaly', detail: `${this.slice.asset} moved more than ${g.anomaly_sigma} σ within ${g.anomaly_window_sec} s` });
+    }
   }
 
   private evaluateVenue(v: number): void {

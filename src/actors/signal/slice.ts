@@ -9,6 +9,8 @@ export interface SignalSlice {
   signal: AssetConfig['signal'];
   sizing: AssetConfig['sizing'];
   max_trades_per_window: number;
+  /** Asset-wide gates (stale-feed auto-pause, anomaly); null = off. */
+  gates: { stale_pause_ms: number; anomaly_sigma: number; anomaly_window_sec: number } | null;
   /** Where to restore open windows from at start; null = nothing to restore. */
   store: { kind: 'sqlite' | 'mongodb'; data_dir: string; mongodb_url_env: string } | null;
 }
