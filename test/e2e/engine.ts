@@ -18,14 +18,23 @@ export interface RunningEngine {
   stop(): Promise<void>;
 }
 
-/** `cambist start` as a child process on an ephemeral port and a temp data dir, as an operator runs it. */
+/**
+ * `cambist start` as a child process on an ephemeral port and a temp data dir, as an operator runs
+ * it. The URL is printed once every actor is up: seconds on an idle machine, but actors start one
+ * after another, so a loaded 2-core CI box can take far longer; the wait is generous for that.
+ */
 export async function startEngine(): Promise<RunningEngine> {
   const data = mkdtempSync(join(tmpdir(), 'cambist-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [BIN, 'start', '--data', data, '--port', '0'], { cwd: ROOT, env: { ...process.env, CAMBIST_LOG_LEVEL: 'warn' } });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const m = await waitFor(() => /console (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(out), `the console URL in:\n${out}`, 30_000);
+  let exited: number | null = null;
+  child.once('exit', (code) => (exited = code ?? -1));
+  const m = await waitFor(() => {
+    if (exited !== null) throw new Error(`cambist start exited (${exited}) before printing the console URL:\n${out}`);
+    return /console (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(out);
+  }, `the console URL in:\n${out}`, 90_000);
   const origin = m[1]!;
   const token = m[2]!;
   const api = async <T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {

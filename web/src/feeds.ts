@@ -72,11 +72,37 @@ export function tone(state: FeedStateName): 'ok' | 'warn' | 'bad' | 'idle' {
 
 export const STATUS_STALE_MS = 5_000;
 
+/**
+ * Feed health from a /metrics scrape, for an engine whose status document does not carry it yet:
+ * the recorder's `cambist_recorder_feed_state{venue,asset}` gauge (the FeedState number, asset "all"
+ * for the venue connection) and the feed actors' own `cambist_feed_staleness_seconds`.
+ */
+export function feedsFromProm(text: string): FeedHealth[] {
+  const gauge = (name: string) => {
+    const m = new Map<string, number>();
+    for (const x of text.matchAll(new RegExp(`^${name}\\{venue="([^"]+)",asset="([^"]+)"\\}\\s+(\\S+)`, 'gm'))) m.set(`${x[1]}|${x[2]}`, Number(x[3]));
+    return m;
+  };
+  const states = gauge('cambist_recorder_feed_state');
+  const live = gauge('cambist_feed_staleness_seconds');
+  const recorded = gauge('cambist_recorder_feed_staleness_seconds');
+  return [...states].map(([k, state]) => {
+    const [venue, asset] = k.split('|') as [string, string];
+    const st = live.get(k) ?? recorded.get(k);
+    return { venue, asset: asset === 'all' ? null : asset, state: readState(state), staleness_ms: st === undefined || st < 0 ? null : st * 1000, rtt_ms: null };
+  });
+}
+
+/** The status document's feed health when it has any, else what the last scrape found. */
+export function currentFeeds(s: StatusDoc | null, scraped: FeedHealth[]): { feeds: FeedHealth[]; source: 'status' | 'metrics' } {
+  return s && s.feeds !== undefined ? { feeds: normalizeFeeds(s.feeds), source: 'status' } : { feeds: scraped, source: 'metrics' };
+}
+
 /** Why the data on screen can't be trusted right now; empty when it can. */
-export function staleReasons(s: StatusDoc | null, statusAgeMs: number): string[] {
+export function staleReasons(s: StatusDoc | null, feeds: readonly FeedHealth[], statusAgeMs: number): string[] {
   if (!s) return [];
   const reasons: string[] = [];
-  for (const f of normalizeFeeds(s.feeds)) {
+  for (const f of feeds) {
     if (f.state === 'stale' || f.state === 'down') reasons.push(`${f.venue}${f.asset ? `/${f.asset}` : ''} feed ${f.state}`);
   }
   for (const a of s.actors) if (a.state !== 'running') reasons.push(`${a.name} ${a.state}`);

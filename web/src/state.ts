@@ -1,5 +1,6 @@
 import { batch, createSignal } from 'solid-js';
-import type { Histograms, LiveLatency, Opportunity, StatusDoc, TradeRecord } from './types.ts';
+import { currentFeeds } from './feeds.ts';
+import type { FeedHealth, Histograms, LiveLatency, Opportunity, StatusDoc, TradeRecord } from './types.ts';
 
 /**
  * The console's live state: one set of signals fed by the stream (and by REST on first load), read by
@@ -13,6 +14,9 @@ export const [statusAt, setStatusAt] = createSignal(0);
 export const [opportunities, setOpportunities] = createSignal<Opportunity[]>([]);
 export const [trades, setTrades] = createSignal<TradeRecord[]>([]);
 export const [histograms, setHistograms] = createSignal<Histograms | null>(null);
+export const [scrapedFeeds, setScrapedFeeds] = createSignal<FeedHealth[]>([]);
+/** Feed health for the pills and the stale banner (see `currentFeeds` for where it comes from). */
+export const feeds = () => currentFeeds(status(), scrapedFeeds());
 export const [latency, setLatencySignal] = createSignal<LiveLatency | null>(null);
 
 /** Worst p50/p99 per stream message, for the trend charts (time in seconds, uPlot's unit). */

@@ -1,17 +1,20 @@
 import { api, token } from './api.ts';
 import { histogramFromProm, readSummaries, worst } from './metrics.ts';
-import { addOpportunities, recordLiveAge, setHistograms, setLatency, setStatus, setStreamState, streamState, upsertTrades } from './state.ts';
+import { feedsFromProm } from './feeds.ts';
+import { addOpportunities, recordLiveAge, setHistograms, setLatency, setScrapedFeeds, setStatus, setStreamState, streamState, upsertTrades } from './state.ts';
 import type { Opportunity, StatusDoc, TradeRecord } from './types.ts';
 
 /**
  * The live source: `/v1/stream` over WebSocket, `{ topic, ts_ms, data }` per message. Reconnects
  * with capped exponential backoff plus jitter (many tabs must not reconnect in lockstep after an
  * engine restart). While the socket is down, /v1/status is polled so the controls and the stale
- * banner keep telling the truth. Bucket histograms are not on the stream: /metrics is scraped for them.
+ * banner keep telling the truth. Bucket histograms are not on the stream: /metrics is scraped for them
+ * (and for feed health while the status document does not carry it).
  */
 const TOPICS = 'status,opportunities,trades,metrics';
 const POLL_MS = 1_000;
-const SCRAPE_MS = 2_000;
+// Also the feed-health fallback (feeds.ts), so it bounds how late the stale banner can be.
+const SCRAPE_MS = 1_000;
 
 interface StreamMessage {
   topic: string;
@@ -84,7 +87,10 @@ export function startStream(): () => void {
   }, POLL_MS);
   const scrape = () =>
     api.scrape().then(
-      (text) => setHistograms({ tick_to_signal_us: histogramFromProm(text, 'cambist_tick_to_signal_seconds', 1e6), detect_to_fill_ms: histogramFromProm(text, 'cambist_detect_to_fill_seconds', 1e3), ts_ms: Date.now() }),
+      (text) => {
+        setHistograms({ tick_to_signal_us: histogramFromProm(text, 'cambist_tick_to_signal_seconds', 1e6), detect_to_fill_ms: histogramFromProm(text, 'cambist_detect_to_fill_seconds', 1e3), ts_ms: Date.now() });
+        setScrapedFeeds(feedsFromProm(text));
+      },
       () => undefined,
     );
   const scraper = setInterval(scrape, SCRAPE_MS);

@@ -1,17 +1,17 @@
 import { createMemo, Show } from 'solid-js';
 import { now } from '../clock.ts';
 import { staleReasons } from '../feeds.ts';
-import { status, statusAt } from '../state.ts';
+import { feeds, status, statusAt } from '../state.ts';
 
 /**
  * Stale-data banner: any feed stale or down, any actor not running, or no status lately. Numbers
  * under it may be old, and the operator must know before acting on them.
  */
 export function StaleBanner() {
-  const reasons = createMemo(() => staleReasons(status(), statusAt() ? now() - statusAt() : 0));
+  const reasons = createMemo(() => staleReasons(status(), feeds().feeds, statusAt() ? now() - statusAt() : 0));
   return (
     <Show when={reasons().length > 0}>
-      <div class="banner" data-testid="banner-stale" data-reasons={reasons().join('; ')} role="status">
+      <div class="banner" data-testid="banner-stale" data-reasons={reasons().join('; ')} data-feed-source={feeds().source} role="status">
         Stale data: {reasons().join(' · ')}
       </div>
     </Show>

@@ -1,15 +1,13 @@
 import { createMemo, For, Show } from 'solid-js';
 import { Sparkline } from '../components/sparkline.tsx';
 import { VenuePill } from '../components/venue-pill.tsx';
-import { normalizeFeeds } from '../feeds.ts';
 import { bps, dir, ms, num, time, us, usd } from '../format.ts';
 import { tickP99 } from '../metrics.ts';
-import { lastLiveAgeMs, opportunities, sparks, status, trades } from '../state.ts';
+import { feeds, lastLiveAgeMs, opportunities, sparks, status, trades } from '../state.ts';
 import { TERMINAL_STATES, VENUES, type Opportunity } from '../types.ts';
 
 /** Health at a glance: venue pills, the best live spread per asset and route, KPIs with trends. */
 export function Overview() {
-  const feeds = createMemo(() => normalizeFeeds(status()?.feeds));
   const assets = createMemo(() => Object.keys(status()?.control.assets ?? {}));
   const inFlight = createMemo(() => trades().filter((t) => !TERMINAL_STATES.includes(t.state)).length);
   const pnl = createMemo(() => trades().reduce((a, t) => a + (t.realised_pnl_quote ?? 0), 0));
@@ -28,8 +26,8 @@ export function Overview() {
     <section data-testid="view-overview">
       <h1>Overview</h1>
       <h2>Venues</h2>
-      <div class="pills" data-testid="venue-pills">
-        <For each={[...VENUES]}>{(v) => <VenuePill venue={v} feeds={feeds()} paused={status()?.control.venues[v]?.paused} />}</For>
+      <div class="pills" data-testid="venue-pills" data-feed-source={feeds().source} title={`feed health from ${feeds().source === 'status' ? '/v1/status' : 'the /metrics feed gauges'}`}>
+        <For each={[...VENUES]}>{(v) => <VenuePill venue={v} feeds={feeds().feeds} paused={status()?.control.venues[v]?.paused} />}</For>
       </div>
 
       <h2>KPIs</h2>
