@@ -106,6 +106,11 @@ export abstract class PoolTracker {
   /** Slots of the quote inputs: newest of all, oldest leader. */
   abstract inputSlots(out: Int32Array | Float64Array): void;
 
+  /** Every account of keys() holds a state (false while a moved window's arrays are being fetched). */
+  hasAll(): boolean {
+    return this.keys().every((k) => (this.slots.get(k)?.slot ?? -1) >= 0);
+  }
+
   protected slotFor(key: string, size: number): Slot {
     let s = this.slots.get(key);
     if (!s) this.slots.set(key, (s = new Slot(key, size)));

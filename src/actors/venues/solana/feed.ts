@@ -57,6 +57,7 @@ interface Route {
   source: number;
   subscribed: Set<string>;
   refetching: boolean;
+  refetchLastMs: number;
   priorityMicroLamports: number;
   fb: FallbackLadder;
   fbBusy: boolean;
@@ -119,6 +120,7 @@ export class SolanaFeed {
         source: QuoteSource.direct,
         subscribed: new Set<string>(),
         refetching: false,
+        refetchLastMs: 0,
         priorityMicroLamports: 0,
         fb: fallbackBuffers(k),
         fbBusy: false,
@@ -379,8 +381,13 @@ export class SolanaFeed {
   private onWindowMoved(r: Route): void {
     this.tickArrayMoves++;
     this.syncSubscriptions(r);
+    this.refetch(r);
+  }
+
+  private refetch(r: Route): void {
     if (r.refetching) return;
     r.refetching = true;
+    r.refetchLastMs = this.o.clock.nowMs();
     const minSlot = this.highestSlot;
     const run = async () => {
       try {
@@ -403,6 +410,8 @@ export class SolanaFeed {
     const worst = new Map<number, number>();
     for (const r of this.routes) {
       const t = r.t;
+      // A window fetch that failed (RPC error) is retried here rather than waiting for the next move.
+      if (this.live && !r.refetching && nowMs - r.refetchLastMs >= 1_000 && !t.hasAll()) this.refetch(r);
       const ageMs = (now - t.freshUs) / 1000;
       const fresh = t.ready() && ageMs <= s.stale_ms;
       const st = this.connState === FeedState.down && !fresh ? FeedState.down : fresh ? FeedState.live : FeedState.stale;
