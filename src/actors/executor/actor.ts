@@ -71,8 +71,10 @@ runActor<ExecutorActorSlice>(async (ctx) => {
     : undefined;
   let timer: NodeJS.Timeout | undefined;
   let refreshing: Promise<void> | undefined;
+  let recovered = 0;
   return {
     start: async () => {
+      recovered = await engine.recover();
       await engine.refreshInventory();
       loop?.start();
       timer = setInterval(() => {
@@ -91,6 +93,7 @@ runActor<ExecutorActorSlice>(async (ctx) => {
     configure: (slice) => engine.configure(slice as ExecutorActorSlice),
     stats: () => ({
       ...engine.counts,
+      recovered,
       cex_legs: cex.size,
       dex_legs: dex.size,
       pnl_today: engine.risk.pnlToday,

@@ -9,6 +9,7 @@ import type { ControlRequest } from '../runtime/protocol.ts';
 import type { Output } from '../runtime/actor.ts';
 import { Reliability, type Leg, type LegResult } from './legs.ts';
 import { RiskCapsule, type RiskLimits } from './risk.ts';
+import { recoverTrades } from './recovery.ts';
 import { legRequests, runTrade, type TradeOutcome, type TradePlan } from './trade.ts';
 
 export interface ExecutorSlice {
@@ -246,6 +247,22 @@ export class ExecutorEngine {
       ...[...this.d.cex].map(([v, leg]) => report(v, leg)),
       ...[...this.d.dex.values()].slice(0, 1).map((leg) => report(Venue.solana, leg)),
     ]);
+  }
+
+  /** Settle what a previous incarnation left open (see recovery.ts), before taking new trades. */
+  async recover(): Promise<number> {
+    const byName = (m: Map<number, Leg>, name: (k: number) => string) => new Map([...m].map(([k, leg]) => [name(k), leg]));
+    const rec = await recoverTrades({
+      store: this.d.store,
+      asset: this.slice.asset,
+      cexByVenue: byName(this.d.cex, (v) => venueName(v)),
+      dexByRoute: byName(this.d.dex, (r) => this.slice.routes[r] ?? `route#${r}`),
+      clock: this.d.clock,
+      log: this.d.log,
+    });
+    for (const r of rec) if (r.unhedgedQuote > 0) this.unhedged.set(r.key, r.unhedgedQuote);
+    if (rec.length > 0) this.checkExposure();
+    return rec.length;
   }
 
   /** Wait for every trade in flight (stop). */

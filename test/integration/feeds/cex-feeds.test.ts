@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedState } from '../../../src/shared/messages/index.ts';
 import { createLogger } from '../../../src/shared/log.ts';
 import { startSim, type Sim } from '../../../src/sim/index.ts';
-import { withSimUrls } from '../../../src/supervisor/sim-wiring.ts';
+import { exportSimCredentials, withSimUrls } from '../../../src/supervisor/sim-wiring.ts';
 import { Supervisor } from '../../../src/supervisor/supervisor.ts';
 import { buildTopology } from '../../../src/supervisor/topology.ts';
 import { testConfig } from '../../helpers/config.ts';
@@ -24,6 +24,7 @@ describe('CEX feed actors against the simulators', () => {
       { ...base, venues: { ...base.venues, bitstamp: { ...base.venues.bitstamp, stale_ms: 800 }, gemini: { ...base.venues.gemini, stale_ms: 800 } } },
       sim.urls,
     );
+    exportSimCredentials(cfg, sim);
     sup = new Supervisor({ config: cfg, topology: buildTopology(cfg), log: createLogger({ level: 'silent' }) });
     await sup.start();
   }, 60_000);
