@@ -84,7 +84,10 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
   const simCfg = sim ? withSimUrls(o.config, sim.urls) : o.config;
   // Our own copy of the asset list: live config edits replace entries in it, never the caller's.
   let cfg: Config = { ...simCfg, assets: [...simCfg.assets] };
-  if (sim) log.info({ control: sim.urls.control, seed: cfg.sim.seed }, 'simulators running');
+  if (sim) {
+    exportSimCredentials(cfg, sim);
+    log.info({ control: sim.urls.control, seed: cfg.sim.seed }, 'simulators running');
+  }
   mkdirSync(cfg.data_dir, { recursive: true });
   const secret = loadJwtSecret(cfg.data_dir);
   let store: Store;
