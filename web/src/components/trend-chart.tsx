@@ -2,7 +2,12 @@ import { createEffect, onCleanup, onMount } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-/** p50/p99 over time as uPlot lines (lime p50, amber p99); fed with setData on every message. */
+const short = (v: number): string => (v >= 1e6 ? `${v / 1e6}M` : v >= 1e3 ? `${v / 1e3}k` : String(Number(v.toPrecision(3))));
+
+/**
+ * p50/p99 over time as uPlot lines (lime p50, amber p99); fed with setData on every message. The y
+ * scale is logarithmic: a tail two decades above the median is the normal shape of latency.
+ */
 export function TrendChart(p: { testid: string; unit: string; t: number[]; p50: (number | null)[]; p99: (number | null)[] }) {
   let host!: HTMLDivElement;
   let plot: uPlot | undefined;
@@ -13,7 +18,8 @@ export function TrendChart(p: { testid: string; unit: string; t: number[]; p50: 
         width: Math.max(320, host.clientWidth || 640),
         height: 180,
         legend: { show: true },
-        axes: [axis, { ...axis, label: p.unit }],
+        scales: { y: { distr: 3 } },
+        axes: [axis, { ...axis, label: p.unit, size: 64, values: (_u, ticks) => ticks.map((v: number | null) => (v === null ? '' : short(v))) }],
         series: [{}, { label: 'p50', stroke: '#a3e635', width: 1.5 }, { label: 'p99', stroke: '#f5b23b', width: 1.5 }],
       },
       [[], [], []],
@@ -26,6 +32,8 @@ export function TrendChart(p: { testid: string; unit: string; t: number[]; p50: 
       plot?.destroy();
     });
   });
-  createEffect(() => plot?.setData([p.t, p.p50, p.p99]));
+  // A log scale has no place for 0: such points become gaps.
+  const pos = (xs: (number | null)[]) => xs.map((x) => (x !== null && x > 0 ? x : null));
+  createEffect(() => plot?.setData([p.t, pos(p.p50), pos(p.p99)]));
   return <div class="chart" data-testid={p.testid} ref={host} />;
 }

@@ -59,7 +59,7 @@ function Panel(p: {
             </For>
           </tbody>
         </table>
-        <Show when={trend().t.length > 1}>
+        <Show when={p.p99.some((x) => x !== null && x > 0)}>
           <TrendChart testid={p.trendId} unit={p.unit} t={trend().t} p50={p.p50} p99={p.p99} />
         </Show>
       </div>
