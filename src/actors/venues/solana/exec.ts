@@ -234,7 +234,7 @@ export class SolanaDexLeg implements Leg {
   async submit(r: LegRequest): Promise<LegResult> {
     if (!this.prepared.has(r.tradeKey)) await this.prepare(r);
     const p = this.prepared.get(r.tradeKey)!;
-    if (p.tx === undefined) return this.result('no_fill', r, null, `not sent: ${p.failure ?? 'not built'}`);
+    if (p.tx === undefined) return this.outcome('no_fill', null, `not sent: ${p.failure ?? 'not built'}`);
     const tx = p.tx;
     const deadlineUs = this.c.clock.monoUs() + this.o.confirmTimeoutMs * 1000;
     let accepted = false;
@@ -251,14 +251,14 @@ export class SolanaDexLeg implements Leg {
             // (timeout, 429, node behind) may still let an earlier or later copy land.
             if (e instanceof SolanaRpcError && e.code === SolanaRpcCode.Rpc && (e.rpcCode === -32003 || e.rpcCode === -32602)) refused = e.message;
           }
-          if (refused !== undefined && !accepted) return this.result('rejected', r, tx.signature, `node refused the transaction: ${refused}`);
+          if (refused !== undefined && !accepted) return this.outcome('rejected', tx.signature, `node refused the transaction: ${refused}`);
         }
         const ev = await Promise.race([watch, this.sleep(this.o.resendEveryMs).then(() => undefined)]);
         if (ev?.kind === 'closed') watch = this.watcher.watch(tx.signature);
         const st = ev?.kind === 'landed' ? 'landed' : await this.statusOf(tx.signature);
         if (st === 'landed') return await this.settle(r, tx.signature, p, deadlineUs);
-        if (this.c.clock.monoUs() > deadlineUs) return this.result('unknown', r, tx.signature, `not confirmed within ${this.o.confirmTimeoutMs} ms`);
-        if (await this.expired(tx.signature, tx.lastValidBlockHeight)) return this.result('no_fill', r, tx.signature, `blockhash expired (last valid block height ${tx.lastValidBlockHeight}) and the transaction never landed`);
+        if (this.c.clock.monoUs() > deadlineUs) return this.outcome('unknown', tx.signature, `not confirmed within ${this.o.confirmTimeoutMs} ms`);
+        if (await this.expired(tx.signature, tx.lastValidBlockHeight)) return this.outcome('no_fill', tx.signature, `blockhash expired (last valid block height ${tx.lastValidBlockHeight}) and the transaction never landed`);
       }
     } finally {
       this.watcher.unwatch(tx.signature);
@@ -266,7 +266,7 @@ export class SolanaDexLeg implements Leg {
   }
 
   async reconcile(r: LegRequest, ref: string): Promise<LegResult> {
-    if (ref.startsWith(UNSIGNED)) return this.result('no_fill', r, null, 'nothing was signed, so nothing can land');
+    if (ref.startsWith(UNSIGNED)) return this.outcome('no_fill', null, 'nothing was signed, so nothing can land');
     const p = this.bySig.get(ref);
     try {
       // Height first, then status: a block that could still include it would have to be at or below
@@ -274,11 +274,11 @@ export class SolanaDexLeg implements Leg {
       const expiredByHeight = p?.tx !== undefined ? (await this.blockHeight()) > p.tx.lastValidBlockHeight : false;
       const st = await this.statusOf(ref, true);
       if (st === 'landed') return await this.settle(r, ref, p, this.c.clock.monoUs() + this.o.rpcTimeoutMs * 1000);
-      if (st === 'processed') return this.result('unknown', r, ref, 'landed at processed only; waiting for confirmation');
-      if (expiredByHeight) return this.result('no_fill', r, ref, `blockhash expired (last valid block height ${p!.tx!.lastValidBlockHeight}); the transaction never landed`);
-      return this.result('unknown', r, ref, p === undefined ? 'not found, and its blockhash is unknown to this process (restart): cannot prove expiry yet' : 'not landed yet; blockhash still valid');
+      if (st === 'processed') return this.outcome('unknown', ref, 'landed at processed only; waiting for confirmation');
+      if (expiredByHeight) return this.outcome('no_fill', ref, `blockhash expired (last valid block height ${p!.tx!.lastValidBlockHeight}); the transaction never landed`);
+      return this.outcome('unknown', ref, p === undefined ? 'not found, and its blockhash is unknown to this process (restart): cannot prove expiry yet' : 'not landed yet; blockhash still valid');
     } catch (e) {
-      return this.result('unknown', r, ref, `reconcile failed: ${errorMessage(e)}`);
+      return this.outcome('unknown', ref, `reconcile failed: ${errorMessage(e)}`);
     }
   }
 
@@ -394,7 +394,7 @@ export class SolanaDexLeg implements Leg {
       } catch (e) {
         why = errorMessage(e);
       }
-      if (this.c.clock.monoUs() > deadlineUs) return this.result('unknown', r, sig, `landed, but the transaction could not be read: ${why}`);
+      if (this.c.clock.monoUs() > deadlineUs) return this.outcome('unknown', sig, `landed, but the transaction could not be read: ${why}`);
       await this.sleep(Math.min(500, this.o.resendEveryMs));
     }
   }
@@ -407,20 +407,21 @@ export class SolanaDexLeg implements Leg {
     const px = this.solPrice(r, avg);
     const feeQuote = px !== undefined ? (Number(eff.feeLamports) / 1e9) * px : 0;
     if (eff.err !== null) {
-      const ixs = (p?.tx ?? this.bySig.get(sig)?.tx) !== undefined ? instructionsOf((p?.tx ?? this.bySig.get(sig)!.tx)!.bytes) : [];
+      const signed = p?.tx ?? this.bySig.get(sig)?.tx;
+      const ixs = signed !== undefined ? instructionsOf(signed.bytes) : [];
       const why = describeTxError(eff.err, (i) => ixs[i]?.programId, PROGRAM_ERRORS);
-      return { ...this.result('rejected', r, sig, `failed on chain: ${why}`), feeQuote };
+      return { ...this.outcome('rejected', sig, `failed on chain: ${why}`), feeQuote };
     }
     // A sell must lose base and gain quote, a buy the reverse; anything else is not our swap's effect.
     const rightWay = r.side === 'sell' ? eff.baseDelta <= 0n && eff.quoteDelta >= 0n : eff.baseDelta >= 0n && eff.quoteDelta <= 0n;
-    if (!rightWay) return { ...this.result('unknown', r, sig, `balance changes base ${eff.baseDelta}, quote ${eff.quoteDelta} do not match a ${r.side}`), feeQuote };
+    if (!rightWay) return { ...this.outcome('unknown', sig, `balance changes base ${eff.baseDelta}, quote ${eff.quoteDelta} do not match a ${r.side}`), feeQuote };
     const want = p?.intent.baseRaw ?? this.bySig.get(sig)?.intent.baseRaw ?? toRaw(r.sizeBase, bd, 'down');
     const got = eff.baseDelta < 0n ? -eff.baseDelta : eff.baseDelta;
     const status: LegStatus = got === 0n ? 'no_fill' : got >= want ? 'filled' : 'partial';
     return { status, filledBase: base, avgPrice: avg, feeQuote, ref: sig, reason: status === 'filled' ? null : `filled ${got} of ${want} raw base`, doneUs: this.c.clock.monoUs() };
   }
 
-  private result(status: LegStatus, _r: LegRequest, ref: string | null, reason: string | null): LegResult {
+  private outcome(status: LegStatus, ref: string | null, reason: string | null): LegResult {
     return { status, filledBase: 0, avgPrice: 0, feeQuote: 0, ref, reason, doneUs: this.c.clock.monoUs() };
   }
 
