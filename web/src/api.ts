@@ -1,5 +1,5 @@
 import { createSignal } from 'solid-js';
-import type { InventorySnapshot, Opportunity, Page, StatusDoc, TradeRecord } from './types.ts';
+import type { IncidentDoc, InventorySnapshot, Opportunity, Page, StatusDoc, TradeRecord } from './types.ts';
 
 /**
  * REST client. The token arrives once in the URL fragment (`#token=<jwt>`, printed by `npm start`):
@@ -75,6 +75,7 @@ export const api = {
   opportunities: (q: { asset?: string; venue?: string; limit?: number } = {}) => json<Page<Opportunity>>('GET', `/v1/opportunities${qs({ limit: 200, ...q })}`),
   trades: (q: { limit?: number; from?: number; to?: number } = {}) => json<Page<TradeRecord>>('GET', `/v1/trades${qs({ limit: 200, ...q })}`),
   inventory: () => json<Page<InventorySnapshot>>('GET', '/v1/inventory'),
+  incidents: () => json<Page<IncidentDoc>>('GET', '/v1/incidents?limit=50'),
   control: (body: { action: ControlAction; reason?: string; confirm?: string; scope?: { asset?: string; venue?: string } }) =>
     json<{ ok: boolean; confirm?: string }>('POST', '/v1/controls', body),
   getConfig: (asset: string) => json<unknown>('GET', `/v1/config/${encodeURIComponent(asset)}`),

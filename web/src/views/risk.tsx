@@ -25,7 +25,13 @@ export function Risk() {
   const assets = createMemo(() => Object.keys(status()?.control.assets ?? {}));
   const [asset, setAsset] = createSignal('');
   const cfg = createLoad(() => (asset() || assets()[0] ? api.getConfig(asset() || assets()[0]!) : Promise.resolve(null)), null as unknown);
-  const incidents = createMemo(() => [...(status()?.incidents ?? [])].sort((a, b) => b.ts_ms - a.ts_ms));
+  // History from the store (earlier runs too), overlaid with the live ones in the status document.
+  const stored = createLoad(() => api.incidents(), { items: [], next_cursor: null });
+  const incidents = createMemo(() => {
+    const byId = new Map(stored.value().items.map((i) => [i.id, i]));
+    for (const i of status()?.incidents ?? []) byId.set(i.id, i);
+    return [...byId.values()].sort((a, b) => b.ts_ms - a.ts_ms);
+  });
 
   return (
     <section data-testid="view-risk">
