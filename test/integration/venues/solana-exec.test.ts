@@ -177,6 +177,7 @@ describe('SolanaDexLeg against the simulated Solana RPC', () => {
     sim.faults.inject({ venue: 'solana', kind: 'drop' });
     const res = await drive(l.submit(r));
     expect(res.status).toBe('unknown');
+    expect(res.reason).toContain('no send acknowledged');
     sim.faults.inject({ venue: 'solana', kind: 'delay', delay_ms: 0 });
     const rec = await l.reconcile(r, sig);
     expect(rec.status).toBe('filled');

@@ -31,7 +31,9 @@ import type { SolanaWallet } from './wallet.ts';
  * `rejected`; timeouts, dropped sockets, not-yet-landed are `unknown`. No call throws for venue trouble.
  *
  * avgPrice is the effective price from the balance changes (pool fee inside, as the signal models
- * it); feeQuote is the network fee (signature + priority lamports) at `solPriceQuote`.
+ * it); feeQuote is the network fee (signature + priority lamports) at `solPriceQuote`. The wallet
+ * trades from standing token accounts (wSOL, not native SOL, for SOL); `balances` reports those, and
+ * native SOL only pays fees.
  */
 export interface SolanaDexLegOptions {
   venue: string;
@@ -116,11 +118,14 @@ export class SignatureWatcher {
     if (this.ws !== undefined && (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)) return this.ws;
     const ws = new WebSocket(this.url);
     this.ws = ws;
-    // Errors always precede 'close'; the waiters learn it there and fall back to polling.
-    ws.on('error', () => undefined);
+    // An error is always followed by 'close'; the waiters learn of both there and fall back to polling.
+    let lastError = '';
+    ws.on('error', (e) => {
+      lastError = `: ${e.message}`;
+    });
     ws.on('close', (code) => {
       if (this.ws === ws) this.ws = undefined;
-      this.fail(`signature socket closed (${code})`);
+      this.fail(`signature socket closed (${code}${lastError})`);
     });
     ws.on('message', (data) => this.onMessage(String(data)));
     return ws;
@@ -239,6 +244,7 @@ export class SolanaDexLeg implements Leg {
     const deadlineUs = this.c.clock.monoUs() + this.o.confirmTimeoutMs * 1000;
     let accepted = false;
     let refused: string | undefined;
+    let lastSendError: string | undefined;
     let watch = this.watcher.watch(tx.signature);
     try {
       for (;;) {
@@ -250,6 +256,7 @@ export class SolanaDexLeg implements Leg {
             // Only the bytes themselves being refused is final (bad signature, malformed); anything else
             // (timeout, 429, node behind) may still let an earlier or later copy land.
             if (e instanceof SolanaRpcError && e.code === SolanaRpcCode.Rpc && (e.rpcCode === -32003 || e.rpcCode === -32602)) refused = e.message;
+            else lastSendError = errorMessage(e);
           }
           if (refused !== undefined && !accepted) return this.outcome('rejected', tx.signature, `node refused the transaction: ${refused}`);
         }
@@ -257,8 +264,11 @@ export class SolanaDexLeg implements Leg {
         if (ev?.kind === 'closed') watch = this.watcher.watch(tx.signature);
         const st = ev?.kind === 'landed' ? 'landed' : await this.statusOf(tx.signature);
         if (st === 'landed') return await this.settle(r, tx.signature, p, deadlineUs);
-        if (this.c.clock.monoUs() > deadlineUs) return this.outcome('unknown', tx.signature, `not confirmed within ${this.o.confirmTimeoutMs} ms`);
         if (await this.expired(tx.signature, tx.lastValidBlockHeight)) return this.outcome('no_fill', tx.signature, `blockhash expired (last valid block height ${tx.lastValidBlockHeight}) and the transaction never landed`);
+        if (this.c.clock.monoUs() > deadlineUs) {
+          const sends = accepted ? '' : ` (no send acknowledged${lastSendError !== undefined ? `: ${lastSendError}` : ''})`;
+          return this.outcome('unknown', tx.signature, `not confirmed within ${this.o.confirmTimeoutMs} ms${sends}`);
+        }
       }
     } finally {
       this.watcher.unwatch(tx.signature);
