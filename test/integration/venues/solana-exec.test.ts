@@ -33,7 +33,7 @@ describe('SolanaDexLeg against the simulated Solana RPC', () => {
     jup = new JupiterClient({ baseUrl: `${sim.urls.jupiter.http}/swap/v1`, clock: sched.clock, random: seededRandom(1) });
   });
   afterAll(async () => {
-    for (const l of legs) l.close();
+    await Promise.all(legs.map((l) => l.close()));
     await jup.close();
     await sim.close();
   });

@@ -182,11 +182,13 @@ export class SolanaDexLeg implements Leg {
   private readonly ours: Set<string>;
   private blockhash: { hash: string; lastValid: number; atMs: number } | undefined;
   private atasChecked = false;
+  private ownHttp: SolanaHttpRpc | undefined;
 
   constructor(private readonly c: SolanaDexLegConfig) {
     this.o = { ...DEFAULT_LEG_OPTIONS, ...c.options, priority: { ...DEFAULT_PRIORITY_POLICY, ...c.options?.priority } };
     this.venue = this.o.venue;
-    this.http = c.deps?.http ?? new SolanaHttpRpc(c.urls.http, this.o.rpcTimeoutMs);
+    if (c.deps?.http !== undefined) this.http = c.deps.http;
+    else this.http = this.ownHttp = new SolanaHttpRpc(c.urls.http, this.o.rpcTimeoutMs);
     this.sleep = c.deps?.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.watcher = new SignatureWatcher(c.urls.ws, this.o.commitment);
     this.ours = new Set([ataAddress(c.wallet.publicKey, c.mints.base), ataAddress(c.wallet.publicKey, c.mints.quote)]);
@@ -205,8 +207,10 @@ export class SolanaDexLeg implements Leg {
     this.edges.set(tradeKey, expectedPnlQuote);
   }
 
-  close(): void {
+  /** Closes the signature socket and, when the leg created it, the HTTP pool. */
+  async close(): Promise<void> {
     this.watcher.close();
+    await this.ownHttp?.close();
   }
 
   async prepare(r: LegRequest): Promise<string> {

@@ -60,8 +60,8 @@ function landedTx(sig: string, baseDelta: bigint, quoteDelta: bigint, err: unkno
 }
 
 const legs: SolanaDexLeg[] = [];
-afterEach(() => {
-  for (const l of legs.splice(0)) l.close();
+afterEach(async () => {
+  await Promise.all(legs.splice(0).map((l) => l.close()));
 });
 
 function makeLeg(rpc: ScriptedRpc, builder: SwapBuilder, options = {}): SolanaDexLeg {
