@@ -113,7 +113,7 @@ describe('recorder actor', () => {
     const { store, pub, stats } = await start();
     const t0 = 1_750_000_000_000;
     for (let i = 0; i < 2_500; i++) pub.opportunity({ tsMs: t0 + i });
-    await waitFor(async () => (await stats())['cambist_recorder_written_total{kind="opportunity"}'] === 2_500, '2,500 written');
+    await waitFor(async () => (await stats())['cambist_recorder_written_total{kind="opportunity"}'] === 2_500, '2,500 written', 45_000);
     const c = await stats();
     expect(c.cambist_recorder_batches_total).toBeGreaterThanOrEqual(3);
     expect(c.cambist_recorder_conflated_total).toBe(0);
@@ -123,7 +123,7 @@ describe('recorder actor', () => {
       if (!p.next_cursor) break;
     }
     expect(n).toBe(2_500);
-  });
+  }, 90_000);
 
   it('flushes a lone record within the 50 ms batch delay', async () => {
     const { store, pub } = await start();

@@ -79,7 +79,7 @@ export function harness(srv: LoopbackSolana, slice: SolanaFeedSlice) {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until<T>(fn: () => T | undefined | false, what: string, ms = 5_000): Promise<T> {
+export async function until<T>(fn: () => T | undefined | false, what: string, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();
