@@ -143,13 +143,15 @@ describe('operator console in chromium', () => {
     await statusWithin((s) => s.control.global.killed && s.kill_confirm !== null, 'killed with a pending confirmation', Date.now());
     await page.getByTestId('banner-killed').waitFor({ timeout: 2_000 });
     expect(await page.getByTestId('control-resume').isDisabled()).toBe(true);
+    expect(await page.getByTestId('control-kill').isDisabled()).toBe(true);
     await shot('killed');
     await page.getByTestId('control-resume-after-kill').click();
     expect(await page.getByTestId('resume-after-kill-confirm').isDisabled()).toBe(true);
     await page.getByTestId('resume-confirm-input').fill('RESUME');
     await page.getByTestId('resume-after-kill-confirm').click();
     await statusWithin((s) => !s.control.global.killed && !s.control.global.paused, 'resumed after kill', Date.now());
-    await page.getByTestId('control-kill').waitFor({ timeout: 2_000 });
+    await page.getByTestId('control-resume-after-kill').waitFor({ state: 'detached', timeout: 2_000 });
+    await waitFor(() => page.getByTestId('control-kill').isEnabled(), 'Kill enabled again', 2_000);
   });
 
   it('exports trades as CSV for a date range', async () => {

@@ -46,14 +46,11 @@ export function Controls() {
       >
         Observe-only {g()?.observe_only ? 'on' : 'off'}
       </button>
-      <Show
-        when={g()?.killed}
-        fallback={
-          <button data-testid="control-kill" class="danger" disabled={busy() || !g()} onClick={() => setKillOpen(true)}>
-            Kill
-          </button>
-        }
-      >
+      {/* Kill stays on screen (disabled) while killed, so every control is always where it was. */}
+      <button data-testid="control-kill" class="danger" disabled={busy() || !g() || g()!.killed} onClick={() => setKillOpen(true)}>
+        Kill
+      </button>
+      <Show when={g()?.killed}>
         <button data-testid="control-resume-after-kill" class="danger" disabled={busy()} onClick={() => setResumeOpen(true)}>
           Resume after kill…
         </button>
