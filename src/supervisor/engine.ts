@@ -15,7 +15,7 @@ import {
 import { collectActorSeries } from './actor-metrics.ts';
 import { createMetrics } from './metrics.ts';
 import { exportSimCredentials, withSimUrls } from './sim-wiring.ts';
-import { startSim, type Sim } from '../sim/index.ts';
+import { startSim, type Sim, type SimOptions } from '../sim/index.ts';
 import { Supervisor, type Incident } from './supervisor.ts';
 import { ACTOR_ENTRIES, buildTopology, type Topology } from './topology.ts';
 
@@ -40,6 +40,8 @@ export interface EngineOptions {
   retention?: Omit<RetentionOptions, 'now_ms'>;
   /** Folder of the built console (default `<package root>/dist-web`). */
   consoleDir?: string;
+  /** Extra simulator options in sim mode (scenario, injected dislocations, no random ones). */
+  sim?: Partial<Omit<SimOptions, 'seed' | 'clock'>>;
 }
 
 const RETENTION_EVERY_MS = 3_600_000;
@@ -80,7 +82,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
   const log = o.log;
   // Sim mode: start the venue simulators first and point the venues at their loopback URLs; the
   // connectors then run exactly as they would against the real venues.
-  const sim = o.config.mode === 'sim' ? await startSim({ seed: o.config.sim.seed, clock }) : undefined;
+  const sim = o.config.mode === 'sim' ? await startSim({ ...o.sim, seed: o.config.sim.seed, clock }) : undefined;
   const simCfg = sim ? withSimUrls(o.config, sim.urls) : o.config;
   // Our own copy of the asset list: live config edits replace entries in it, never the caller's.
   let cfg: Config = { ...simCfg, assets: [...simCfg.assets] };

@@ -35,4 +35,6 @@ export function exportSimCredentials(cfg: Config, sim: Sim, env: NodeJS.ProcessE
   env[v.gemini.credentials.api_secret_env!] = c.gemini.api_secret;
   env[v.bitstamp.credentials.api_key_env!] = c.bitstamp.api_key;
   env[v.bitstamp.credentials.api_secret_env!] = c.bitstamp.api_secret;
+  // The simulator's funded wallet (100 SOL, 5,000 wSOL, 1,000,000 USDC), as a JSON byte array.
+  env[v.solana.credentials.wallet_secret_env] = JSON.stringify([...sim.solana.wallet.secretKey]);
 }

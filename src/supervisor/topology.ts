@@ -111,6 +111,21 @@ export interface SolanaFeedSlice {
   pools: SolanaPoolSlice[];
 }
 
+/** Well-known Solana mints (solana-dex.md §5) for assets whose config does not name its mints. */
+const KNOWN_MINTS: Record<string, { mint: string; decimals: number }> = {
+  SOL: { mint: 'So11111111111111111111111111111111111111112', decimals: 9 },
+  USDC: { mint: 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', decimals: 6 },
+  USDT: { mint: 'Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB', decimals: 6 },
+};
+
+function dexMints(a: Config['assets'][number]): { base: string; quote: string; baseDecimals: number; quoteDecimals: number } | null {
+  const base = KNOWN_MINTS[a.asset];
+  const quote = KNOWN_MINTS[a.dex_route.quote];
+  if (!quote || (!base && !a.dex_route.base_mint)) return null;
+  if (a.dex_route.base_mint && !base) return null; // a custom mint needs its decimals: not configurable yet
+  return { base: base!.mint, quote: quote.mint, baseDecimals: base!.decimals, quoteDecimals: quote.decimals };
+}
+
 /** The symbol a venue's market-data socket uses for a configured route. */
 function marketDataSymbol(r: Config['assets'][number]['cex_routes'][number]): string {
   switch (r.venue) {
@@ -175,7 +190,18 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
           };
         }),
       dex: rpc
-        ? a.dex_route.pools.map((p, i) => ({ route: i, name: routeName(p.program, i), program: p.program, pool_address: p.pool_address, rpc_http: rpc.http, rpc_ws: rpc.ws, wallet_env: sol.credentials.wallet_secret_env }))
+        ? a.dex_route.pools.map((p, i) => ({
+            route: i,
+            name: routeName(p.program, i),
+            program: p.program,
+            pool_address: p.pool_address,
+            slippage_bps_cap: p.slippage_bps_cap,
+            rpc_http: rpc.http,
+            rpc_ws: rpc.ws,
+            jupiter_url: cfg.venues.jupiter.urls[cfg.mode] ?? null,
+            wallet_env: sol.credentials.wallet_secret_env,
+            mints: dexMints(a),
+          }))
         : [],
     };
     place({ name: `executor:${a.asset}`, kind: 'executor', slice, mode: 'async', rank: 1 }, 'executor');

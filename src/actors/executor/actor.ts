@@ -1,3 +1,4 @@
+import { seededRandom } from '../../shared/clock.ts';
 import { CambistError } from '../../shared/errors.ts';
 import { openStore } from '../../shared/store/index.ts';
 import { BitstampExec } from '../venues/bitstamp/exec.ts';
@@ -6,6 +7,9 @@ import type { CexExecClient } from '../venues/common/exec-types.ts';
 import { GeminiExec } from '../venues/gemini/exec.ts';
 import { runActor, type Output } from '../runtime/actor.ts';
 import { InputLoop } from '../runtime/loop.ts';
+import { SolanaDexLeg } from '../venues/solana/exec.ts';
+import { JupiterClient } from '../venues/solana/jupiter/client.ts';
+import { loadWallet } from '../venues/solana/wallet.ts';
 import { CexLeg } from './cex-leg.ts';
 import { ExecutorEngine } from './engine.ts';
 import type { Leg } from './legs.ts';
@@ -54,6 +58,27 @@ runActor<ExecutorActorSlice>(async (ctx) => {
       clients.push(client);
       cex.set(c.venue_id, new CexLeg(client, c.symbol, c.base, c.quote, ctx.clock, c.timeout_ms));
     }
+    if (s.dex.length > 0) {
+      const wallet = loadWallet(s.dex[0]!.wallet_env);
+      for (const d of s.dex) {
+        if (!d.mints) throw new CambistError('EXEC_NO_MINTS', `${d.name}: the mints of ${s.asset} are not known; set dex_route.base_mint and its decimals`);
+        // CPMM has no direct builder: it routes through Jupiter pinned to our pool.
+        const viaJupiter = d.program === 'raydium_cpmm';
+        if (viaJupiter && !d.jupiter_url) throw new CambistError('EXEC_NO_JUPITER', `${d.name}: a CPMM route needs venues.jupiter.urls.${s.mode}`);
+        dex.set(
+          d.route,
+          new SolanaDexLeg({
+            urls: { http: d.rpc_http, ws: d.rpc_ws },
+            route: { program: d.program, pool: d.pool_address, via: viaJupiter ? 'jupiter' : 'direct', slippageBpsCap: d.slippage_bps_cap },
+            mints: d.mints,
+            wallet,
+            clock: ctx.clock,
+            options: { venue: d.name },
+            deps: { log: ctx.log, ...(d.jupiter_url ? { jupiter: new JupiterClient({ baseUrl: d.jupiter_url, clock: ctx.clock, random: seededRandom(d.route + 1) }) } : {}) },
+          }),
+        );
+      }
+    }
   }
   const engine = new ExecutorEngine(s, {
     store,
@@ -88,6 +113,7 @@ runActor<ExecutorActorSlice>(async (ctx) => {
       await refreshing;
       await engine.drain();
       await Promise.all(clients.map((c) => c.close()));
+      await Promise.all([...dex.values()].map((l) => l.close?.()));
       await store.close();
     },
     configure: (slice) => engine.configure(slice as ExecutorActorSlice),

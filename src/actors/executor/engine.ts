@@ -133,6 +133,7 @@ export class ExecutorEngine {
       return;
     }
     this.risk.onSent(notional, nowMs);
+    dex!.expectEdge?.(p.key, p.predictedPnl);
     log.info({ size: p.sizeBase, predicted: p.predictedPnl }, 'trade');
     const out = await runTrade(p, {
       store: this.d.store, cex: cex!, dex: dex!, clock: this.d.clock, log, reliability: this.reliability,

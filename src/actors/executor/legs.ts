@@ -42,6 +42,9 @@ export interface Leg {
   verify(r: LegRequest, res: LegResult): Promise<LegResult>;
   /** Free balances: base and quote. */
   balances(): Promise<{ base: number; quote: number }>;
+  /** The trade's expected PnL, for legs that price their own urgency (a Solana priority fee). */
+  expectEdge?(tradeKey: string, pnlQuote: number): void;
+  close?(): Promise<void>;
 }
 
 /**

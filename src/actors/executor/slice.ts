@@ -18,5 +18,16 @@ export interface ExecutorActorSlice extends ExecutorSlice {
     /** Environment variable NAMES holding the credentials (never the values). */
     env: Record<string, string>;
   }[];
-  dex: { route: number; name: string; program: string; pool_address: string; rpc_http: string; rpc_ws: string; wallet_env: string }[];
+  dex: {
+    route: number;
+    name: string;
+    program: 'whirlpool' | 'raydium_amm' | 'raydium_cpmm';
+    pool_address: string;
+    slippage_bps_cap: number;
+    rpc_http: string;
+    rpc_ws: string;
+    jupiter_url: string | null;
+    wallet_env: string;
+    mints: { base: string; quote: string; baseDecimals: number; quoteDecimals: number } | null;
+  }[];
 }

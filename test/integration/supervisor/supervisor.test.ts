@@ -21,7 +21,7 @@ afterEach(async () => {
   sup = undefined;
 });
 
-function make(topology: Topology, supervisor: Parameters<typeof testConfig>[0]['supervisor'] = {}): Supervisor {
+function make(topology: Topology, supervisor: NonNullable<Parameters<typeof testConfig>[0]>['supervisor'] = {}): Supervisor {
   sup = new Supervisor({ config: testConfig({ supervisor }), topology, log });
   return sup;
 }
