@@ -17,10 +17,24 @@ commands:
   resume-after-kill --confirm TOKEN                        second step after a kill
   restart <actor>                                          restart one actor (e.g. signal:SOL)
   token --scope read|trade|admin [--ttl SECONDS]           mint an API token (printed alone on the last line)
+  bench [--duration 60] [--rate 10000] [--json F] [--html F] SLO benchmark on the simulators (bench/slo/README.md)
 
 every command: --data DIR (default ./data, env CAMBIST_DATA), --port N (default 8080, env CAMBIST_PORT)`;
 
 export async function main(argv: string[]): Promise<number> {
+  // --- bench (issue 8) -------------------------------------------------------------------------
+  // `cambist bench` has its own options (bench/slo/main.ts), so it is dispatched before the
+  // client/start option parser. bench/ is not part of dist/: it is loaded through tsx, while the
+  // engine it drives comes from this build (from dist/, workers boot from plain JS).
+  if (argv[0] === 'bench') {
+    if (!import.meta.url.endsWith('.ts')) (await import('tsx/esm/api')).register();
+    const bench = new URL('../../bench/slo/main.ts', import.meta.url).href;
+    const { benchMain } = (await import(bench)) as typeof import('../../bench/slo/main.ts');
+    const { startEngine } = await import('./engine.ts');
+    const { loadConfig: load } = await import('../shared/config/index.ts');
+    return benchMain(argv.slice(1), { startEngine, loadConfig: load, createLogger });
+  }
+  // --- end bench ---------------------------------------------------------------------------------
   let args: ReturnType<typeof parse>;
   try {
     args = parse(argv);

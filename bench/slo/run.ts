@@ -1,0 +1,216 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../src/shared/config/index.ts';
+import type { Logger } from '../../src/shared/log.ts';
+import type { EngineOptions, Engine } from '../../src/supervisor/engine.ts';
+import type { TruthWindow } from '../../src/sim/index.ts';
+import { Progress } from './progress.ts';
+import { DEFAULT_LATENCY, NO_LATENCY, RateDriver, applyLatency, scheduleWindows, type LatencyModel, type Scenario } from './scenario.ts';
+import { captureFigures, loadRecords, tradeFigures } from './scoring.ts';
+import { bucketPercentiles, bucketTotal, diffBuckets, parseBuckets, sumSeries, type Buckets, type Percentiles } from './stats.ts';
+
+/**
+ * The SLO harness (`cambist bench`, DESIGN §11): the whole engine in sim mode against the
+ * simulators with a latency model, market data driven at a chosen rate, and the figures of issue 8
+ * measured from the engine's own /metrics and store and the simulator's ground truth.
+ */
+
+export interface SloOptions {
+  duration_s: number;
+  seed: number | undefined;
+  scenario: Scenario;
+  rate: number;
+  /** Second phase at this rate (the 50 k/s target); 0 skips it. */
+  stress_rate: number;
+  stress_duration_s: number;
+  warmup_s: number;
+  latency: LatencyModel;
+  config_file: string;
+  progress: boolean;
+}
+
+export interface SloDeps {
+  startEngine(o: EngineOptions): Promise<Engine>;
+  loadConfig(file: string, overrides: { dataDir?: string; port?: number }): Config;
+  createLogger(o: { level?: string; name?: string; destination?: NodeJS.WritableStream }): Logger;
+}
+
+export interface Sample {
+  t_ms: number;
+  updates_per_s: number;
+  p99_us: number | null;
+  rss_mb: number;
+  phase: 'main' | 'stress';
+}
+
+export interface SloRaw {
+  opts: SloOptions;
+  started_ms: number;
+  period: { from_ms: number; to_ms: number };
+  main: PhaseFigures;
+  stress: PhaseFigures | null;
+  samples: Sample[];
+  truth: TruthWindow[];
+  trades: ReturnType<typeof tradeFigures>;
+  capture: ReturnType<typeof captureFigures>;
+  rss_max_mb: number;
+  config: Config;
+  steps: number;
+  engine_start_s: number;
+}
+
+export interface PhaseFigures {
+  seconds: number;
+  updates: number;
+  updates_per_s: number;
+  tick_to_signal_us: Percentiles;
+  histogram: Buckets;
+  dropped: number;
+}
+
+const TICK = 'cambist_tick_to_signal_seconds';
+const READY_TIMEOUT_MS = 90_000;
+/** Trades fired at the end of the run get this long to fill before the store is read. */
+const SETTLE_MS = 2_500;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function scrape(url: string): Promise<string> {
+  const r = await fetch(`${url}/metrics`);
+  if (!r.ok) throw new Error(`/metrics answered ${r.status}`);
+  return r.text();
+}
+
+function phase(a: string, b: string, seconds: number): PhaseFigures {
+  const histogram = diffBuckets(parseBuckets(b, TICK), parseBuckets(a, TICK));
+  const updates = bucketTotal(histogram);
+  return {
+    seconds,
+    updates,
+    updates_per_s: seconds > 0 ? updates / seconds : 0,
+    tick_to_signal_us: bucketPercentiles(histogram),
+    histogram,
+    dropped: Math.max(0, sumSeries(b, 'cambist_ring_dropped_total') - sumSeries(a, 'cambist_ring_dropped_total')),
+  };
+}
+
+/** Wait until every actor runs and the signal has seen market data from every CEX feed. */
+async function waitReady(engine: Engine, progress: Progress): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const health = engine.supervisor.health();
+    const text = health.ok ? await scrape(engine.url) : '';
+    const stale = text.split('\n').filter((l) => l.startsWith('cambist_feed_staleness_seconds{') && Number(l.slice(l.lastIndexOf(' ') + 1)) < 0);
+    if (health.ok && sumSeries(text, `${TICK}_count`) > 0 && stale.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`engine not ready after ${READY_TIMEOUT_MS / 1000} s: ${health.reason}; feeds without data: ${stale.length}`);
+    progress.status(`waiting for feeds (${health.reason})`);
+    await sleep(250);
+  }
+}
+
+export async function runSlo(o: SloOptions, deps: SloDeps): Promise<SloRaw> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cambist-bench-'));
+  const loaded = deps.loadConfig(o.config_file, { dataDir, port: 0 });
+  const config: Config = { ...loaded, mode: 'sim', log: { level: 'error' }, sim: { ...loaded.sim, seed: o.seed ?? loaded.sim.seed } };
+  const log = deps.createLogger({ level: 'error', name: 'bench', destination: process.stderr });
+  const progress = new Progress(o.progress, o.duration_s + (o.stress_rate > 0 ? o.stress_duration_s : 0));
+  progress.status('starting engine');
+  const t0 = performance.now();
+  const engine = await deps.startEngine({ config, log });
+  const engineStart = (performance.now() - t0) / 1000;
+  let driver: RateDriver | undefined;
+  try {
+    const sim = engine.sim;
+    if (!sim) throw new Error('the engine started no simulator (bench needs sim mode)');
+    applyLatency(sim, o.latency);
+    await waitReady(engine, progress);
+    const enabled = config.assets.filter((a) => a.enabled);
+    const booksPerStep = enabled.reduce((n, a) => n + a.cex_routes.filter((r) => config.venues[r.venue].enabled).length, 0);
+    driver = new RateDriver(sim, o.rate, Math.max(1, booksPerStep));
+    driver.start();
+    // Windows start after the warm-up and end before the run does, so each is wholly measured.
+    scheduleWindows(sim, o.scenario, o.warmup_s * 1000 + 500, o.duration_s * 1000 - 1_500);
+    await progress.wait(o.warmup_s * 1000, 'warm-up');
+
+    const samples: Sample[] = [];
+    let rssMax = process.memoryUsage().rss;
+    const sampleLoop = async (seconds: number, which: 'main' | 'stress', offset: number): Promise<void> => {
+      let prev = await scrape(engine.url);
+      let prevT = performance.now();
+      const end = prevT + seconds * 1000;
+      while (performance.now() < end) {
+        await sleep(Math.min(1000, Math.max(0, end - performance.now())));
+        const text = await scrape(engine.url);
+        const now = performance.now();
+        const p = phase(prev, text, (now - prevT) / 1000);
+        const rss = process.memoryUsage().rss;
+        rssMax = Math.max(rssMax, rss);
+        samples.push({ t_ms: Date.now(), updates_per_s: p.updates_per_s, p99_us: p.tick_to_signal_us.p99, rss_mb: rss / 2 ** 20, phase: which });
+        progress.tick(offset + (now - (end - seconds * 1000)) / 1000, which, p.updates_per_s, p.tick_to_signal_us.p99);
+        prev = text;
+        prevT = now;
+      }
+    };
+
+    const from_ms = Date.now();
+    const m0 = await scrape(engine.url);
+    const tm0 = performance.now();
+    await sampleLoop(o.duration_s, 'main', 0);
+    const m1 = await scrape(engine.url);
+    const main = phase(m0, m1, (performance.now() - tm0) / 1000);
+    const to_ms = Date.now();
+
+    let stress: PhaseFigures | null = null;
+    if (o.stress_rate > 0 && o.stress_duration_s > 0) {
+      driver.setRate(o.stress_rate);
+      await sleep(500);
+      const s0 = await scrape(engine.url);
+      const ts0 = performance.now();
+      await sampleLoop(o.stress_duration_s, 'stress', o.duration_s);
+      stress = phase(s0, await scrape(engine.url), (performance.now() - ts0) / 1000);
+    }
+    driver.stop();
+    progress.status('settling');
+    await sleep(SETTLE_MS);
+    const truthRes = await fetch(`${sim.urls.control}/sim/truth`);
+    const truth = ((await truthRes.json()) as { windows: TruthWindow[] }).windows;
+    const { trades, windows } = await loadRecords(engine.store, from_ms - 60_000, Date.now() + 1);
+    progress.done();
+    return {
+      opts: o,
+      started_ms: from_ms,
+      period: { from_ms, to_ms },
+      main,
+      stress,
+      samples,
+      truth,
+      trades: tradeFigures(trades),
+      capture: captureFigures(engine.config, truth, trades, windows, from_ms, to_ms),
+      rss_max_mb: rssMax / 2 ** 20,
+      config: engine.config,
+      steps: driver.stepsDone,
+      engine_start_s: engineStart,
+    };
+  } finally {
+    driver?.stop();
+    progress.done();
+    await engine.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export const DEFAULT_OPTIONS: SloOptions = {
+  duration_s: 60,
+  seed: undefined,
+  scenario: 'windows',
+  rate: 10_000,
+  stress_rate: 50_000,
+  stress_duration_s: 10,
+  warmup_s: 3,
+  latency: DEFAULT_LATENCY,
+  config_file: 'config/default.yaml',
+  progress: true,
+};
+
+export { DEFAULT_LATENCY, NO_LATENCY };
