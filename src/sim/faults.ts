@@ -1,6 +1,8 @@
+import { type Rng, streamRng } from './market/rng.ts';
 import type { Scheduler, Timer } from './market/scheduler.ts';
+import { chancePct, drawRange, lognormalMs, type VenueProfile } from './profile.ts';
 
-export type FaultKind = 'drop' | 'gap' | 'delay' | 'stale' | 'reconnect' | 'partial_fill' | 'fail_tx' | 'slow_land' | 'drop_tx' | 'rate_limit';
+export type FaultKind = 'drop' | 'gap' | 'delay' | 'stale' | 'reconnect' | 'partial_fill' | 'fail_tx' | 'slow_land' | 'drop_tx' | 'rate_limit' | 'server_error';
 
 /** A fault request as `POST /sim/faults` and `faults.inject()` accept it. */
 export interface FaultRequest {
@@ -14,11 +16,16 @@ export interface FaultRequest {
   duration_ms?: number;
   /** partial_fill: fraction of the requested size that fills (default 0.5). */
   fill_ratio?: number;
-  /**
-   * slow_land: slots a transaction lands late (default 4). Over HTTP (`POST /sim/faults`) use
-   * `delay_ms` instead: it is rounded up to whole 400 ms slots.
-   */
+  /** slow_land: slots a transaction lands late (default 4; or give `delay_ms`, rounded up to whole 400 ms slots). */
   slots?: number;
+  /** server_error: the request takes effect before the 5xx (order placed, transaction accepted), so its outcome is unknown to the client. */
+  processed?: boolean;
+}
+
+/** What the REST fault wrapper does with one request. */
+export interface RestPlan {
+  latency_ms: number;
+  outcome: 'ok' | 'rate_limited' | 'error_before' | 'error_after';
 }
 
 /**
@@ -40,15 +47,62 @@ export class VenueFaults {
   /** Jupiter: requests still to refuse with 429 (count), and a time until which every request is refused. */
   pending_rate_limits = 0;
   rate_limited_until_ms = 0;
+  /** REST: requests still to answer with a 5xx (count), or until a time; `processed` = after the request took effect. */
+  pending_server_errors = 0;
+  server_errors_until_ms = 0;
+  server_errors_processed = false;
+  /** Standing latency and fault rates (scenario / `POST /sim/profile`). */
+  profile: VenueProfile = {};
   private readonly dropListeners = new Set<() => void>();
   private readonly reconnectListeners = new Set<() => void>();
   private readonly resumeListeners = new Set<() => void>();
   private timers: Timer[] = [];
+  private dropTimer: Timer | undefined;
+  // One stream per concern, so e.g. a burst of REST calls does not change which orders fill partially.
+  private readonly rng: { rest: Rng; ws: Rng; orders: Rng; tx: Rng; drops: Rng };
 
   constructor(
     readonly venue: string,
     private readonly scheduler: Scheduler,
-  ) {}
+    seed = 0,
+  ) {
+    const r = (what: string): Rng => streamRng(seed, `faults:${venue}:${what}`);
+    this.rng = { rest: r('rest'), ws: r('ws'), orders: r('orders'), tx: r('tx'), drops: r('drops') };
+  }
+
+  /** Replace (or with `merge`, update) the standing profile; restarts the dropped-socket process. */
+  configure(p: VenueProfile, merge = false): void {
+    this.profile = merge ? { ...this.profile, ...p } : { ...p };
+    this.dropTimer?.cancel();
+    this.dropTimer = undefined;
+    this.armDrops();
+  }
+
+  /** Delay for the next outgoing WS message: the `delay` fault plus the profile's latency draw. */
+  wsDelayMs(): number {
+    const l = this.profile.ws_latency_ms;
+    return this.delay_ms + (l === undefined ? 0 : lognormalMs(this.rng.ws, l));
+  }
+
+  /**
+   * Latency and outcome of one REST request. Counted and timed faults first (they are what a test
+   * asked for), then the profile's rates. `countRateLimits` is false where the server implements
+   * the venue's own 429 (Jupiter).
+   */
+  planRest(countRateLimits = true): RestPlan {
+    const p = this.profile;
+    const r = this.rng.rest;
+    const latency_ms = lognormalMs(r, p.rest_latency_ms);
+    const now = this.scheduler.clock.nowMs();
+    if (countRateLimits && (this.take('rate_limit') || now < this.rate_limited_until_ms)) return { latency_ms, outcome: 'rate_limited' };
+    if (this.pending_server_errors > 0 || now < this.server_errors_until_ms) {
+      if (this.pending_server_errors > 0) this.pending_server_errors--;
+      return { latency_ms, outcome: this.server_errors_processed ? 'error_after' : 'error_before' };
+    }
+    if (chancePct(r, p.rest_429_pct)) return { latency_ms, outcome: 'rate_limited' };
+    if (chancePct(r, p.rest_5xx_pct)) return { latency_ms, outcome: chancePct(r, p.rest_5xx_processed_pct) ? 'error_after' : 'error_before' };
+    return { latency_ms, outcome: 'ok' };
+  }
 
   onDrop(fn: () => void): () => void {
     this.dropListeners.add(fn);
@@ -68,16 +122,51 @@ export class VenueFaults {
 
   /** Take one pending gap if any: the caller then loses the message it was about to send. */
   takeGap(): boolean {
-    if (this.pending_gaps <= 0) return false;
+    if (this.pending_gaps <= 0) return chancePct(this.rng.ws, this.profile.ws_gap_pct);
     this.pending_gaps--;
     return true;
   }
 
   /** Take one pending partial fill; returns the fill ratio to apply, or undefined. */
   takePartial(): number | undefined {
-    if (this.partial_fills <= 0) return undefined;
-    this.partial_fills--;
-    return this.partial_ratio;
+    if (this.partial_fills > 0) {
+      this.partial_fills--;
+      return this.partial_ratio;
+    }
+    const p = this.profile;
+    if (!chancePct(this.rng.orders, p.partial_fill_pct)) return undefined;
+    return drawRange(this.rng.orders, p.partial_fill_ratio ?? { min: 0.5, max: 0.5 });
+  }
+
+  /** Solana: what happens to one accepted transaction (counted faults first, then the profile's rates). */
+  takeTxFate(): { drop: boolean; late_slots: number; fail: boolean } {
+    const p = this.profile;
+    const r = this.rng.tx;
+    const drop = this.take('drop_tx') || chancePct(r, p.tx_drop_pct);
+    let late_slots = 0;
+    if (this.take('slow_land')) late_slots = this.slow_land_slots;
+    else if (chancePct(r, p.tx_late_pct)) late_slots = Math.round(drawRange(r, p.tx_late_slots ?? { min: 2, max: 8 }));
+    const fail = this.take('fail_tx') || chancePct(r, p.tx_fail_pct);
+    return { drop, late_slots, fail };
+  }
+
+  /** Active one-shot faults and the profile, for `GET /sim/health`. */
+  status(): Record<string, unknown> {
+    const now = this.scheduler.clock.nowMs();
+    return {
+      delay_ms: this.delay_ms,
+      stale: this.stale,
+      pending_gaps: this.pending_gaps,
+      partial_fills: this.partial_fills,
+      pending_tx_failures: this.pending_tx_failures,
+      pending_slow_lands: this.pending_slow_lands,
+      pending_tx_drops: this.pending_tx_drops,
+      pending_rate_limits: this.pending_rate_limits,
+      rate_limited_for_ms: Math.max(0, this.rate_limited_until_ms - now),
+      pending_server_errors: this.pending_server_errors,
+      server_errors_for_ms: Math.max(0, this.server_errors_until_ms - now),
+      profile: this.profile,
+    };
   }
 
   /** Take one pending counted fault of a Solana/Jupiter kind; true = apply it to this transaction/request. */
@@ -128,12 +217,31 @@ export class VenueFaults {
         if (f.duration_ms !== undefined) this.rate_limited_until_ms = this.scheduler.clock.nowMs() + f.duration_ms;
         else this.pending_rate_limits += f.count ?? 1;
         return;
+      case 'server_error':
+        this.server_errors_processed = f.processed === true;
+        if (f.duration_ms !== undefined) this.server_errors_until_ms = this.scheduler.clock.nowMs() + f.duration_ms;
+        else this.pending_server_errors += f.count ?? 1;
+        return;
     }
   }
 
   close(): void {
     for (const t of this.timers) t.cancel();
     this.timers = [];
+    this.dropTimer?.cancel();
+    this.dropTimer = undefined;
+  }
+
+  /** Dropped sockets as a Poisson process: exponential gaps with the profile's mean rate. */
+  private armDrops(): void {
+    const rate = this.profile.ws_drop_per_min ?? 0;
+    if (rate <= 0) return;
+    const gap = (-Math.log(1 - this.rng.drops.uniform()) * 60_000) / rate;
+    this.dropTimer = this.scheduler.after(Math.max(1, gap), () => {
+      this.dropTimer = undefined;
+      this.apply({ venue: this.venue, kind: 'drop' });
+      this.armDrops();
+    });
   }
 
   private later(ms: number, fn: () => void): void {
@@ -145,4 +253,13 @@ export class VenueFaults {
   }
 }
 
-export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'gap', 'delay', 'stale', 'reconnect', 'partial_fill', 'fail_tx', 'slow_land', 'drop_tx', 'rate_limit'];
+export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'gap', 'delay', 'stale', 'reconnect', 'partial_fill', 'fail_tx', 'slow_land', 'drop_tx', 'rate_limit', 'server_error'];
+
+/** Which one-shot faults each simulated venue acts on (anything else would be silently ignored, so the control API refuses it). */
+export const VENUE_FAULT_KINDS: Record<string, readonly FaultKind[]> = {
+  coinbase: ['drop', 'gap', 'delay', 'stale', 'partial_fill', 'rate_limit', 'server_error'],
+  gemini: ['drop', 'gap', 'delay', 'stale', 'partial_fill', 'rate_limit', 'server_error'],
+  bitstamp: ['drop', 'gap', 'delay', 'stale', 'reconnect', 'partial_fill', 'rate_limit', 'server_error'],
+  solana: ['drop', 'gap', 'delay', 'stale', 'fail_tx', 'slow_land', 'drop_tx', 'rate_limit', 'server_error'],
+  jupiter: ['delay', 'rate_limit', 'server_error'],
+};

@@ -1,6 +1,11 @@
 import { type Clock, systemClock } from '../shared/clock.ts';
-import { startControlServer } from './control.ts';
+import { SIM_VENUES, startControlServer } from './control.ts';
 import { generateKeyring, type SimCredentials } from './credentials.ts';
+import { DEFAULT_ELIGIBILITY, type Eligibility, poolSizer } from './eligible.ts';
+import { healthReport } from './health.ts';
+import type { VenueProfile } from './profile.ts';
+import { ordersReport } from './report.ts';
+import { loadScenario, type Scenario } from './scenario.ts';
 import { MatchingEngine } from './matching/engine.ts';
 import { bitstampRest } from './venues/bitstamp/rest.ts';
 import { coinbaseRest, coinbaseUserChannel } from './venues/coinbase/rest.ts';
@@ -22,6 +27,15 @@ export type SimVenue = 'coinbase' | 'gemini' | 'bitstamp' | 'solana' | 'jupiter'
 
 export interface SimOptions {
   seed: number;
+  /**
+   * A scenario (`config/scenarios/<name>.yaml`, a path, or a loaded one): assets, tick, dislocations,
+   * eligibility and per-venue latency/fault profiles. Options given here win over the scenario's.
+   */
+  scenario?: string | Scenario;
+  /** How the truth record's eligible size is measured (default: 100 bps net after fees and a 75 bps haircut). */
+  eligibility?: Eligibility;
+  /** Per-venue latency and fault rates (merged over the scenario's). */
+  profiles?: Partial<Record<SimVenue, VenueProfile>>;
   assets?: readonly Asset[];
   /** Per-server port; 0 or absent = ephemeral. */
   ports?: Partial<Record<SimVenue | 'control', number>>;
@@ -51,6 +65,8 @@ export interface SimUrls {
 export interface SimFaults {
   inject(f: FaultRequest): void;
   venue(v: SimVenue): VenueFaults;
+  /** Set a venue's standing latency/fault profile (`merge`: update only the given fields). */
+  configure(v: SimVenue, p: VenueProfile, merge?: boolean): void;
 }
 
 /** The simulated Solana cluster behind `urls.solana` / `urls.jupiter`. */
@@ -71,25 +87,31 @@ export interface Sim {
   solana: SimSolana;
   truth(): TruthWindow[];
   faults: SimFaults;
+  /** The scenario this run was started with, if any. */
+  scenario: Scenario | undefined;
+  seed: number;
   close(): Promise<void>;
 }
 
 /** Start the seeded market and every venue server on loopback. The engine calls this in sim mode. */
 export async function startSim(opts: SimOptions): Promise<Sim> {
+  const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario) : opts.scenario;
   const scheduler = opts.scheduler ?? timerScheduler(opts.clock ?? systemClock);
+  const auto = opts.auto_dislocations ?? (scenario === undefined ? DEFAULT_AUTO_DISLOCATIONS : scenario.dislocations.auto);
   const market = new MarketModel({
     seed: opts.seed,
     scheduler,
-    assets: opts.assets,
-    tick_ms: opts.tick_ms,
-    auto_dislocations: opts.auto_dislocations === false ? undefined : (opts.auto_dislocations ?? DEFAULT_AUTO_DISLOCATIONS),
+    assets: opts.assets ?? scenario?.assets,
+    tick_ms: opts.tick_ms ?? scenario?.tick_ms,
+    auto_dislocations: auto === false ? undefined : auto,
   });
+  const mkFaults = (v: SimVenue): VenueFaults => new VenueFaults(v, scheduler, opts.seed);
   const venueFaults: Record<SimVenue, VenueFaults> = {
-    coinbase: new VenueFaults('coinbase', scheduler),
-    gemini: new VenueFaults('gemini', scheduler),
-    bitstamp: new VenueFaults('bitstamp', scheduler),
-    solana: new VenueFaults('solana', scheduler),
-    jupiter: new VenueFaults('jupiter', scheduler),
+    coinbase: mkFaults('coinbase'),
+    gemini: mkFaults('gemini'),
+    bitstamp: mkFaults('bitstamp'),
+    solana: mkFaults('solana'),
+    jupiter: mkFaults('jupiter'),
   };
   const faults: SimFaults = {
     inject(f) {
@@ -98,7 +120,13 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
       vf.apply(f);
     },
     venue: (v) => venueFaults[v],
+    configure: (v, p, merge = false) => venueFaults[v].configure(p, merge),
   };
+  for (const v of SIM_VENUES) {
+    const p = { ...scenario?.venues[v], ...opts.profiles?.[v] };
+    if (Object.keys(p).length > 0) venueFaults[v].configure(p);
+  }
+  const eligibility = opts.eligibility ?? scenario?.eligibility ?? DEFAULT_ELIGIBILITY;
   const keyring = generateKeyring();
   const engine = new MatchingEngine(market, venueFaults);
   const cbDeps = { model: market, engine, keys: keyring.coinbase };
@@ -131,12 +159,28 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
     closers.push(solana.close);
     const jupiter = await startJupiterServer({ chain, scheduler, faults: venueFaults.jupiter, port: p.jupiter });
     closers.push(jupiter.close);
+    market.setSizer(poolSizer(market, chain, eligibility));
+    const servers = { coinbase: coinbase.server, gemini: gemini.server, bitstamp: bitstamp.server, solana, jupiter };
+    const health = healthReport({ seed: opts.seed, scenario: scenario?.name ?? null, market, chain, scheduler, tick_ms: opts.tick_ms ?? scenario?.tick_ms ?? 100, servers, faults: venueFaults });
+    closers.push(async () => health.close());
     const control = await startControlServer(
-      { seed: opts.seed, truth: () => market.truth(), nowMs: () => scheduler.clock.nowMs(), inject: faults.inject, dislocate: (d) => market.dislocate(d) },
+      {
+        seed: opts.seed,
+        scenario: scenario?.name ?? null,
+        eligibility,
+        truth: () => market.truth(),
+        nowMs: () => scheduler.clock.nowMs(),
+        inject: faults.inject,
+        dislocate: (d) => market.dislocate(d),
+        orders: (venue) => ordersReport(engine, chain, market, venue),
+        health: () => health.report(),
+        profiles: () => Object.fromEntries(SIM_VENUES.map((v) => [v, venueFaults[v].profile])) as Record<SimVenue, VenueProfile>,
+        configure: (v, prof, merge) => venueFaults[v].configure(prof, merge),
+      },
       p.control,
     );
     closers.push(control.close);
-    for (const d of opts.dislocations ?? []) market.dislocate(d);
+    for (const d of [...(scenario?.dislocations.scheduled ?? []), ...(opts.dislocations ?? [])]) market.dislocate(d);
     market.start();
     return {
       urls: {
@@ -157,6 +201,8 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
       },
       truth: () => market.truth(),
       faults,
+      scenario,
+      seed: opts.seed,
       close: closeAll,
     };
   } catch (e) {
@@ -166,6 +212,9 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
 }
 
 export type { FaultRequest } from './faults.ts';
+export type { Eligibility } from './eligible.ts';
+export type { VenueProfile } from './profile.ts';
+export { listScenarios, loadScenario, parseScenario, type Scenario, ScenarioError } from './scenario.ts';
 export type { WalletFunding } from './venues/solana/chain.ts';
 export type { DislocationSpec, TruthWindow } from './market/dislocations.ts';
 export { ManualScheduler, timerScheduler } from './market/scheduler.ts';

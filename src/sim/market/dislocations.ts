@@ -1,4 +1,4 @@
-import { type Asset, CEX_VENUES, type Venue } from './assets.ts';
+import { type Asset, CEX_VENUES, type CexVenue, type Venue } from './assets.ts';
 
 export type ArbDirection = 'buy_cex_sell_dex' | 'buy_dex_sell_cex';
 
@@ -26,8 +26,27 @@ export interface TruthWindow {
   requested_bps: number;
   /** Largest edge observed between the dislocated venue's mid and its counterparties' mean mid, in bps, signed in `direction`. */
   peak_edge_bps: number;
+  /**
+   * Largest base size seen during the window that one CEX-vs-pool trade could take at the truth's
+   * eligibility threshold (executable prices on the CEX book and the pool, net of the CEX taker fee,
+   * the pool fee and the haircut); null when it could not be measured (no pool for the asset).
+   */
+  eligible_size: number | null;
+  /** That size in USD at the CEX's executable average price. */
+  eligible_notional_usd: number | null;
+  /** The CEX side of that trade (the dislocated CEX, or for a DEX window the best counterparty). */
+  eligible_cex: CexVenue | null;
   state: 'scheduled' | 'active' | 'ended';
 }
+
+/** Eligible size of a window at this moment, as a sizer measures it. */
+export interface Eligible {
+  size: number;
+  notional_usd: number;
+  cex: CexVenue;
+}
+
+export type WindowSizer = (w: TruthWindow) => Eligible | undefined;
 
 export function arbDirection(venue: Venue, bps: number): ArbDirection {
   const venueRich = bps > 0;
@@ -46,6 +65,9 @@ export interface AutoDislocations {
   bps_max: number;
   duration_ms_min: number;
   duration_ms_max: number;
+  /** Draw only these assets / venues (default: all). */
+  assets?: readonly Asset[];
+  venues?: readonly Venue[];
 }
 
 export const DEFAULT_AUTO_DISLOCATIONS: AutoDislocations = {

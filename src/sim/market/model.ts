@@ -1,6 +1,6 @@
 import { ASSET_SPECS, type Asset, type AssetSpec, CEX_VENUES, type CexVenue, type Venue } from './assets.ts';
 import { Book, type BookShape, DEFAULT_BOOK_SHAPE, evolveBook, type Fill, type L2Change, type Level, takeLiquidity } from './book.ts';
-import { type AutoDislocations, type DislocationSpec, type TruthWindow, arbDirection, counterparties } from './dislocations.ts';
+import { type AutoDislocations, type DislocationSpec, type TruthWindow, type WindowSizer, arbDirection, counterparties } from './dislocations.ts';
 import { Follower, type FollowerParams, Fundamental } from './price.ts';
 import { type Rng, streamRng } from './rng.ts';
 import type { Scheduler, Timer } from './scheduler.ts';
@@ -97,6 +97,7 @@ export class MarketModel {
   private trade_id = 1;
   private slot = 300_000_000;
   private nextWindow = 1;
+  private sizer: WindowSizer | undefined;
 
   constructor(private readonly opts: MarketOptions) {
     this.assets = opts.assets ?? ['SOL', 'BTC', 'ETH'];
@@ -130,6 +131,11 @@ export class MarketModel {
   stop(): void {
     for (const t of this.timers) t.cancel();
     this.timers = [];
+  }
+
+  /** Measures each active window's eligible size every tick (set once the pools exist). */
+  setSizer(fn: WindowSizer): void {
+    this.sizer = fn;
   }
 
   onEvent(fn: Listener): () => void {
@@ -192,6 +198,9 @@ export class MarketModel {
       direction: arbDirection(spec.venue, spec.bps),
       requested_bps: spec.bps,
       peak_edge_bps: 0,
+      eligible_size: null,
+      eligible_notional_usd: null,
+      eligible_cex: null,
       state: 'scheduled',
     };
     this.windows.push(w);
@@ -305,6 +314,12 @@ export class MarketModel {
       const ref = others.reduce((a, b) => a + b, 0) / others.length;
       const edge = ((own - ref) / ref) * 1e4 * Math.sign(w.requested_bps);
       if (edge > w.peak_edge_bps) w.peak_edge_bps = Math.round(edge * 100) / 100;
+      const e = this.sizer?.(w);
+      if (e !== undefined && (w.eligible_size === null || e.size > w.eligible_size)) {
+        w.eligible_size = e.size;
+        w.eligible_notional_usd = Math.round(e.notional_usd * 100) / 100;
+        w.eligible_cex = e.cex;
+      }
     }
   }
 
@@ -313,8 +328,11 @@ export class MarketModel {
     if (a === undefined) return;
     const r = this.dislocRng;
     if (!r.chance(this.tick_ms / a.mean_interval_ms)) return;
-    const asset = this.assets[r.int(0, this.assets.length - 1)];
-    const venues: Venue[] = [...CEX_VENUES, 'dex'];
+    // Restricted lists are drawn from with the same number of draws, so an unrestricted run is unchanged.
+    const assets = a.assets?.filter((x) => this.state.has(x)) ?? this.assets;
+    const venues: readonly Venue[] = a.venues ?? [...CEX_VENUES, 'dex'];
+    if (assets.length === 0 || venues.length === 0) return;
+    const asset = assets[r.int(0, assets.length - 1)];
     const venue = venues[r.int(0, venues.length - 1)];
     const bps = (a.bps_min + r.uniform() * (a.bps_max - a.bps_min)) * (r.chance(0.5) ? 1 : -1);
     const duration_ms = Math.round(a.duration_ms_min + r.uniform() * (a.duration_ms_max - a.duration_ms_min));

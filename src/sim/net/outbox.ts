@@ -20,7 +20,7 @@ export class Outbox {
 
   send(msg: unknown): void {
     const text = JSON.stringify(msg);
-    const delay = this.faults.delay_ms;
+    const delay = this.faults.wsDelayMs();
     if (delay <= 0 && this.queue.length === 0) {
       this.write(text);
       return;

@@ -40,7 +40,7 @@ describe('startSim', () => {
       expect(t.windows[0]).toMatchObject({ id, asset: 'SOL', venues: ['gemini', 'dex'], direction: 'buy_cex_sell_dex', state: 'ended' });
       expect(t.windows[0].peak_edge_bps as number).toBeGreaterThan(40);
       expect(Object.keys(t.windows[0]).sort()).toEqual(
-        ['asset', 'direction', 'dislocated_venue', 'end_ms', 'id', 'peak_edge_bps', 'requested_bps', 'start_ms', 'state', 'venues'].sort(),
+        ['asset', 'direction', 'dislocated_venue', 'eligible_cex', 'eligible_notional_usd', 'eligible_size', 'end_ms', 'id', 'peak_edge_bps', 'requested_bps', 'start_ms', 'state', 'venues'].sort(),
       );
       await cb.close();
       await bs.close();

@@ -3,6 +3,7 @@ import type { VenueFaults } from '../../faults.ts';
 import type { MarketModel } from '../../market/model.ts';
 import type { Scheduler } from '../../market/scheduler.ts';
 import { type HttpWsServer, listenHttpWs, sendJson } from '../../net/server.ts';
+import { ERROR_SHAPES, withRestFaults } from '../../net/rest-faults.ts';
 import { bookStamp, levelRows, pairAsset } from './wire.ts';
 import { serveBitstampSocket } from './ws.ts';
 
@@ -46,7 +47,7 @@ export async function startBitstampServer(o: BitstampServerOptions): Promise<Bit
     port: o.port,
     wsPaths: ['/'],
     onSocket: (ws) => serveBitstampSocket(ws, { model: o.model, scheduler: o.scheduler, faults: o.faults, reconnect_grace_ms: o.reconnect_grace_ms ?? 5_000 }),
-    onRequest: publicRest,
+    onRequest: withRestFaults(o.faults, o.scheduler, ERROR_SHAPES.bitstamp, publicRest),
   });
   return { ws: server.wsUrl('/'), rest: server.httpUrl, server, close: () => server.close() };
 }

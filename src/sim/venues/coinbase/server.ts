@@ -3,6 +3,7 @@ import type { VenueFaults } from '../../faults.ts';
 import type { MarketModel } from '../../market/model.ts';
 import type { Scheduler } from '../../market/scheduler.ts';
 import { type HttpWsServer, listenHttpWs } from '../../net/server.ts';
+import { ERROR_SHAPES, withRestFaults } from '../../net/rest-faults.ts';
 import { type CoinbaseUserChannel, serveCoinbaseSocket } from './ws.ts';
 
 export interface CoinbaseServerOptions {
@@ -41,7 +42,7 @@ export async function startCoinbaseServer(o: CoinbaseServerOptions): Promise<Coi
     port: o.port,
     wsPaths: ['/', '/user'],
     onSocket: (sock) => serveCoinbaseSocket(sock, ws),
-    onRequest: o.rest,
+    onRequest: o.rest === undefined ? undefined : withRestFaults(o.faults, o.scheduler, ERROR_SHAPES.coinbase, o.rest),
   });
   return { ws: server.wsUrl('/'), ws_user: server.wsUrl('/user'), rest: server.httpUrl, server, close: () => server.close() };
 }

@@ -3,6 +3,7 @@ import type { VenueFaults } from '../../faults.ts';
 import type { BookUpdate, MarketModel } from '../../market/model.ts';
 import type { Scheduler } from '../../market/scheduler.ts';
 import { type HttpWsServer, listenHttpWs } from '../../net/server.ts';
+import { ERROR_SHAPES, withRestFaults } from '../../net/rest-faults.ts';
 import { GeminiTape, type GeminiTrade, serveGeminiSocket } from './ws.ts';
 
 export interface GeminiServerOptions {
@@ -51,7 +52,7 @@ export async function startGeminiServer(o: GeminiServerOptions): Promise<GeminiS
       if (priv !== undefined && priv.paths.includes(path)) priv.serve(ws, req);
       else serveGeminiSocket(ws, opts);
     },
-    onRequest: o.rest,
+    onRequest: o.rest === undefined ? undefined : withRestFaults(o.faults, o.scheduler, ERROR_SHAPES.gemini, o.rest),
   });
   return {
     ws: server.wsUrl('/v2/marketdata'),

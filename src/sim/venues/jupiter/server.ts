@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { VenueFaults } from '../../faults.ts';
 import type { Scheduler } from '../../market/scheduler.ts';
 import { type HttpWsServer, listenHttpWs, readBody, sendJson } from '../../net/server.ts';
+import { ERROR_SHAPES, withRestFaults } from '../../net/rest-faults.ts';
 import type { SolanaChain } from '../solana/chain.ts';
 import { isPubkey } from '../solana/keys.ts';
 import { PROGRAM_LABELS, type QuoteRequest, quotePools, quoteResponse } from './quote.ts';
@@ -142,8 +143,9 @@ export async function startJupiterServer(o: JupiterServerOptions): Promise<HttpW
     port: o.port,
     wsPaths: [],
     onSocket: (ws) => ws.close(),
-    onRequest: (req, res) => {
+    // Jupiter answers its own counted 429s (with its rate-limit headers); the wrapper adds latency, rates and 5xx.
+    onRequest: withRestFaults(o.faults, o.scheduler, ERROR_SHAPES.jupiter, (req, res) => {
       handle(req, res).catch((e: unknown) => sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) }));
-    },
+    }, false),
   });
 }

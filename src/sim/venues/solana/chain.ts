@@ -25,6 +25,24 @@ export interface TxRecord {
   result: ExecResult;
 }
 
+/** What happened to one transaction the RPC received (for `GET /sim/orders`). */
+export interface TxReceipt {
+  signature: string;
+  /** Fee payer (first account key). */
+  payer: string;
+  received_ms: number;
+  /** pending: accepted, not landed yet; dropped: the drop_tx fault (never lands); expired: its blockhash expired or the payer could not pay when due; rejected: refused at sendTransaction (preflight, bad signature). */
+  status: 'pending' | 'landed' | 'failed' | 'dropped' | 'expired' | 'rejected';
+  late_slots: number;
+  fail_injected: boolean;
+  sends?: number;
+  slot?: number;
+  err?: unknown;
+  /** The payer's token balance changes by mint (raw amounts as decimal strings, signed). */
+  token_deltas?: Record<string, string>;
+  fee_lamports?: string;
+}
+
 export interface WalletFunding {
   owner: string;
   lamports?: bigint;
@@ -65,6 +83,7 @@ export class SolanaChain {
   private latest = '';
   private pending: Pending[] = [];
   private readonly txs = new Map<string, TxRecord>();
+  private readonly receipts = new Map<string, TxReceipt>();
   private readonly fees: SlotFees[] = [];
   private readonly feeRng: Rng;
   private readonly listeners = new Set<ChainEvents>();
@@ -145,9 +164,27 @@ export class SolanaChain {
   /** Queue an accepted transaction for the next slot (or later, or never, under faults). */
   enqueue(p: ParsedTx): void {
     if (this.txs.has(p.signature) || this.pending.some((x) => x.p.signature === p.signature)) return; // AlreadyProcessed: a resend is a no-op
-    if (this.faults.take('drop_tx')) return;
-    const late = this.faults.take('slow_land') ? this.faults.slow_land_slots : 0;
-    this.pending.push({ p, land_slot: this.slot + 1 + late, fail: this.faults.take('fail_tx') });
+    const sends = (this.receipts.get(p.signature)?.sends ?? 0) + 1;
+    const fate = this.faults.takeTxFate();
+    const receipt: TxReceipt = { signature: p.signature, payer: p.keys[0], received_ms: this.model.nowMs(), status: fate.drop ? 'dropped' : 'pending', late_slots: fate.late_slots, fail_injected: fate.fail, sends };
+    this.receipts.set(p.signature, receipt);
+    if (fate.drop) return;
+    this.pending.push({ p, land_slot: this.slot + 1 + fate.late_slots, fail: fate.fail });
+  }
+
+  /** A transaction refused at sendTransaction (preflight or signature): received, never queued. */
+  reject(p: ParsedTx, err: unknown): void {
+    if (this.receipts.has(p.signature)) return;
+    this.receipts.set(p.signature, { signature: p.signature, payer: p.keys[0], received_ms: this.model.nowMs(), status: 'rejected', late_slots: 0, fail_injected: false, err });
+  }
+
+  /** Every transaction received, in arrival order. */
+  allReceipts(): TxReceipt[] {
+    return [...this.receipts.values()].map((r) => ({ ...r }));
+  }
+
+  pendingCount(): number {
+    return this.pending.length;
   }
 
   transaction(sig: string): TxRecord | undefined {
@@ -188,11 +225,22 @@ export class SolanaChain {
     this.pending = this.pending.filter((x) => x.land_slot > slot);
     for (const d of due) {
       // A leader drops what it cannot include: an expired blockhash or a payer who cannot pay.
-      if (!this.blockhashValid(d.p.recentBlockhash) || this.payerProblem(d.p) !== undefined) continue;
+      const receipt = this.receipts.get(d.p.signature);
+      if (!this.blockhashValid(d.p.recentBlockhash) || this.payerProblem(d.p) !== undefined) {
+        if (receipt !== undefined) receipt.status = 'expired';
+        continue;
+      }
       const result = executeTx(this.accounts, d.p, now, true, d.fail);
       const rec = { signature: d.p.signature, slot, blockTime: Number(now), parsed: d.p, result };
       this.txs.set(rec.signature, rec);
       landed.push(rec);
+      if (receipt !== undefined) {
+        receipt.status = result.err === null ? 'landed' : 'failed';
+        receipt.slot = slot;
+        receipt.err = result.err ?? undefined;
+        receipt.fee_lamports = result.fee.toString();
+        receipt.token_deltas = tokenDeltas(result, receipt.payer);
+      }
     }
     for (const w of this.pools.whirlpools) arbWhirlpool(this.accounts, w.spec, this.model.dexPrice(w.asset), now);
     for (const r of this.pools.ammV4) arbAmmV4(this.accounts, r.spec, this.model.dexPrice(r.asset));
@@ -208,6 +256,14 @@ export class SolanaChain {
     this.fees.push({ slot, base, pool: Math.round(base * (1.5 + r.uniform())), user });
     if (this.fees.length > 150) this.fees.shift();
   }
+}
+
+/** The owner's token balance change per mint, from the transaction's pre/post token balances. */
+function tokenDeltas(r: ExecResult, owner: string): Record<string, string> {
+  const out = new Map<string, bigint>();
+  for (const b of r.preTokenBalances) if (b.owner === owner) out.set(b.mint, (out.get(b.mint) ?? 0n) - BigInt(b.uiTokenAmount.amount));
+  for (const b of r.postTokenBalances) if (b.owner === owner) out.set(b.mint, (out.get(b.mint) ?? 0n) + BigInt(b.uiTokenAmount.amount));
+  return Object.fromEntries([...out].filter(([, v]) => v !== 0n).map(([k, v]) => [k, v.toString()]));
 }
 
 export type { Asset };

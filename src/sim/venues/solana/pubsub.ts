@@ -46,7 +46,7 @@ class TextOutbox {
   ) {}
 
   send(text: string): void {
-    const delay = this.faults.delay_ms;
+    const delay = this.faults.wsDelayMs();
     if (delay <= 0 && this.queue.length === 0) {
       if (isOpen(this.ws)) this.ws.send(text);
       return;

@@ -2,7 +2,7 @@ import { isTokenAccount, decodeTokenAccountState, rentExempt } from './accounts.
 import type { SolanaChain, TxRecord } from './chain.ts';
 import { fromBase58, isPubkey, toBase58 } from './keys.ts';
 import { type ParsedTx, parseTx, signaturesValid, usesLookupTables } from './tx.ts';
-import { API_VERSION, type AccountConfig, encodeAccount, readConfig, rpcFail, simulationFailure } from './wire.ts';
+import { API_VERSION, type AccountConfig, encodeAccount, RpcFailure, readConfig, rpcFail, simulationFailure } from './wire.ts';
 
 type Params = unknown[];
 
@@ -153,14 +153,20 @@ export class SolanaRpc {
   private sendTransaction(params: Params): string {
     const p = this.decodeTx(params);
     const cfg = readConfig(params[1]) as { skipPreflight?: boolean };
-    if (!signaturesValid(p)) rpcFail(-32003, 'Transaction signature verification failure');
-    if (cfg.skipPreflight !== true) {
-      if (this.chain.transaction(p.signature) !== undefined) simulationFailure('AlreadyProcessed', [], 0);
-      if (!this.chain.blockhashValid(p.recentBlockhash)) simulationFailure('BlockhashNotFound', [], 0);
-      const payer = this.chain.payerProblem(p);
-      if (payer !== undefined) simulationFailure(payer, [], 0);
-      const r = this.chain.simulate(p);
-      if (r.err !== null) simulationFailure(r.err, r.logs, r.computeUnits);
+    try {
+      if (!signaturesValid(p)) rpcFail(-32003, 'Transaction signature verification failure');
+      if (cfg.skipPreflight !== true) {
+        if (this.chain.transaction(p.signature) !== undefined) simulationFailure('AlreadyProcessed', [], 0);
+        if (!this.chain.blockhashValid(p.recentBlockhash)) simulationFailure('BlockhashNotFound', [], 0);
+        const payer = this.chain.payerProblem(p);
+        if (payer !== undefined) simulationFailure(payer, [], 0);
+        const r = this.chain.simulate(p);
+        if (r.err !== null) simulationFailure(r.err, r.logs, r.computeUnits);
+      }
+    } catch (e) {
+      // Recorded for GET /sim/orders (every transaction received), then answered as the node answers.
+      if (e instanceof RpcFailure) this.chain.reject(p, e.error);
+      throw e;
     }
     this.chain.enqueue(p);
     return p.signature;

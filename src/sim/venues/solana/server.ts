@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { VenueFaults } from '../../faults.ts';
 import type { Scheduler } from '../../market/scheduler.ts';
 import { type HttpWsServer, listenHttpWs, readBody } from '../../net/server.ts';
+import { ERROR_SHAPES, withRestFaults } from '../../net/rest-faults.ts';
 import type { SolanaChain } from './chain.ts';
 import { PubSubConnection } from './pubsub.ts';
 import { SolanaRpc } from './rpc.ts';
@@ -62,9 +63,9 @@ export async function startSolanaServer(o: SolanaServerOptions): Promise<HttpWsS
       conns.add(c);
       ws.on('close', () => conns.delete(c));
     },
-    onRequest: (req, res) => {
+    onRequest: withRestFaults(o.faults, o.scheduler, ERROR_SHAPES.solana, (req, res) => {
       handle(req, res).catch((e: unknown) => sendText(res, 500, JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: `Internal error: ${e instanceof Error ? e.message : String(e)}` }, id: null })));
-    },
+    }),
   });
   const offDrop = o.faults.onDrop(() => {
     for (const ws of server.sockets()) ws.terminate();
