@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderHtml } from './report-html.ts';
 import { buildReport, reportCharts, reportRows, type Report } from './report.ts';
-import { DEFAULT_OPTIONS, runSlo, type SloDeps, type SloOptions } from './run.ts';
+import { DEFAULT_OPTIONS, runSlo, type SloDeps, type SloOptions, type SloRaw } from './run.ts';
 import { DEFAULT_LATENCY, NO_LATENCY, SCENARIOS, type Scenario } from './scenario.ts';
 
 export const BENCH_USAGE = `usage: cambist bench [--duration 60] [--seed N] [--scenario windows|auto] [--rate 10000]
@@ -71,6 +71,11 @@ function write(file: string, text: string): void {
 }
 
 export async function runBench(opts: SloOptions, deps: SloDeps, out: { json?: string; html?: string } = {}): Promise<Report> {
+  return (await runBenchRaw(opts, deps, out)).report;
+}
+
+/** The report and the raw run (tests also look at the run's last /metrics scrape). */
+export async function runBenchRaw(opts: SloOptions, deps: SloDeps, out: { json?: string; html?: string } = {}): Promise<{ report: Report; raw: SloRaw }> {
   const raw = await runSlo(opts, deps);
   const report = buildReport(raw, null);
   if (out.json) write(out.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -85,7 +90,7 @@ export async function runBench(opts: SloOptions, deps: SloDeps, out: { json?: st
     const subtitle = `${report.run.started_at} · ${report.run.duration_s} s · seed ${report.run.seed} · scenario ${report.run.scenario} · ${report.run.rate.toLocaleString('en-US')} upd/s requested · ${process.version}`;
     write(out.html, renderHtml({ title: 'cambist SLO benchmark', subtitle, rows: reportRows(report), charts: reportCharts(raw, []), notes, json: report }));
   }
-  return report;
+  return { report, raw };
 }
 
 export function printSummary(report: Report): void {

@@ -58,6 +58,8 @@ export interface SloRaw {
   config: Config;
   steps: number;
   engine_start_s: number;
+  /** The last /metrics scrape of the run (tests check the dashboard's metric names against it). */
+  metrics_text: string;
 }
 
 export interface PhaseFigures {
@@ -73,6 +75,16 @@ const TICK = 'cambist_tick_to_signal_seconds';
 const READY_TIMEOUT_MS = 90_000;
 /** Trades fired at the end of the run get this long to fill before the store is read. */
 const SETTLE_MS = 2_500;
+
+/** The model's own tick for a rate: one step updates `books` books; the timer cannot go below 1 ms. */
+export function modelTickMs(rate: number, books: number): number {
+  return Math.min(100, Math.max(1, Math.round((1000 * books) / rate)));
+}
+
+/** Updates/s the driver must add on top of the model's own timer. */
+function extraRate(rate: number, books: number, tick_ms: number): number {
+  return Math.max(0, rate - (books * 1000) / tick_ms);
+}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -117,7 +129,17 @@ export async function runSlo(o: SloOptions, deps: SloDeps): Promise<SloRaw> {
   const progress = new Progress(o.progress, o.duration_s + (o.stress_rate > 0 ? o.stress_duration_s : 0));
   progress.status('starting engine');
   const t0 = performance.now();
-  const engine = await deps.startEngine({ config, log });
+  const enabled = config.assets.filter((a) => a.enabled);
+  const booksPerStep = Math.max(1, enabled.reduce((n, a) => n + a.cex_routes.filter((r) => config.venues[r.venue].enabled).length, 0));
+  const tick_ms = modelTickMs(o.rate, booksPerStep);
+  const engine = await deps.startEngine({
+    config,
+    log,
+    // Only the traded assets are simulated (each model step evolves every simulated book), the
+    // model ticks as fast as the rate needs, and in the windows scenario the ground truth is
+    // exactly the scheduled windows.
+    sim: { assets: enabled.map((a) => a.asset as 'SOL' | 'BTC' | 'ETH'), tick_ms, ...(o.scenario === 'windows' ? { auto_dislocations: false as const } : {}) },
+  });
   const engineStart = (performance.now() - t0) / 1000;
   let driver: RateDriver | undefined;
   try {
@@ -125,9 +147,7 @@ export async function runSlo(o: SloOptions, deps: SloDeps): Promise<SloRaw> {
     if (!sim) throw new Error('the engine started no simulator (bench needs sim mode)');
     applyLatency(sim, o.latency);
     await waitReady(engine, progress);
-    const enabled = config.assets.filter((a) => a.enabled);
-    const booksPerStep = enabled.reduce((n, a) => n + a.cex_routes.filter((r) => config.venues[r.venue].enabled).length, 0);
-    driver = new RateDriver(sim, o.rate, Math.max(1, booksPerStep));
+    driver = new RateDriver(sim, extraRate(o.rate, booksPerStep, tick_ms), booksPerStep);
     driver.start();
     // Windows start after the warm-up and end before the run does, so each is wholly measured.
     scheduleWindows(sim, o.scenario, o.warmup_s * 1000 + 500, o.duration_s * 1000 - 1_500);
@@ -163,7 +183,8 @@ export async function runSlo(o: SloOptions, deps: SloDeps): Promise<SloRaw> {
 
     let stress: PhaseFigures | null = null;
     if (o.stress_rate > 0 && o.stress_duration_s > 0) {
-      driver.setRate(o.stress_rate);
+      // The model keeps its tick; the driver adds the steps the stress rate needs beyond it.
+      driver.setRate(extraRate(o.stress_rate, booksPerStep, tick_ms));
       await sleep(500);
       const s0 = await scrape(engine.url);
       const ts0 = performance.now();
@@ -173,6 +194,7 @@ export async function runSlo(o: SloOptions, deps: SloDeps): Promise<SloRaw> {
     driver.stop();
     progress.status('settling');
     await sleep(SETTLE_MS);
+    const metricsText = await scrape(engine.url);
     const truthRes = await fetch(`${sim.urls.control}/sim/truth`);
     const truth = ((await truthRes.json()) as { windows: TruthWindow[] }).windows;
     const { trades, windows } = await loadRecords(engine.store, from_ms - 60_000, Date.now() + 1);
@@ -191,6 +213,7 @@ export async function runSlo(o: SloOptions, deps: SloDeps): Promise<SloRaw> {
       config: engine.config,
       steps: driver.stepsDone,
       engine_start_s: engineStart,
+      metrics_text: metricsText,
     };
   } finally {
     driver?.stop();

@@ -132,6 +132,10 @@ export class RateDriver {
     if (!this.running) return;
     const started = performance.now();
     const due = Math.floor(((started - this.t0) / 1000) * (this.rate / this.booksPerStep));
+    if (this.rate <= 0) {
+      this.timer = setTimeout(this.loop, 50);
+      return;
+    }
     // Step until caught up or MAX_TURN_MS is spent, whichever comes first.
     let n = 0;
     while (this.steps < due && performance.now() - started < MAX_TURN_MS) {
