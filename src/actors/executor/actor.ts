@@ -56,7 +56,7 @@ runActor<ExecutorActorSlice>(async (ctx) => {
     for (const c of s.cex) {
       const client = cexClient(s, c);
       clients.push(client);
-      cex.set(c.venue_id, new CexLeg(client, c.symbol, c.base, c.quote, ctx.clock, c.timeout_ms));
+      cex.set(c.venue_id, new CexLeg(client, c.symbol, c.base, c.quote, ctx.clock, c.timeout_ms, Number(c.increments?.sizeIncrement ?? '0.00000001')));
     }
     if (s.dex.length > 0) {
       const wallet = loadWallet(s.dex[0]!.wallet_env);

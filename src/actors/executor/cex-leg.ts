@@ -21,6 +21,8 @@ export class CexLeg implements Leg {
     private readonly clock: Clock,
     /** The venue request deadline: an order can still land until it has passed. */
     private readonly requestTimeoutMs: number,
+    /** The product's size increment. */
+    readonly sizeStep: number,
   ) {}
 
   get venue(): string {

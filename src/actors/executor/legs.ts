@@ -33,6 +33,8 @@ export interface LegResult {
 
 export interface Leg {
   readonly venue: string;
+  /** Smallest size step the venue accepts (its size increment); 0 = exact. */
+  readonly sizeStep?: number;
   /** Reference to persist with the intent before anything is sent (client order id or signature). */
   prepare(r: LegRequest): Promise<string>;
   submit(r: LegRequest): Promise<LegResult>;

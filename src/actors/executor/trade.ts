@@ -100,7 +100,22 @@ function quoteFlow(side: 'buy' | 'sell', r: LegResult): number {
   return (side === 'sell' ? gross : -gross) - r.feeQuote;
 }
 
-export async function runTrade(p: TradePlan, d: TradeDeps): Promise<TradeOutcome> {
+/**
+ * Both legs must trade the same base amount, so the size is first rounded down to the coarser of
+ * the two venues' steps (the CEX's size increment, 1e-8 SOL, against the pool's 1e-9): otherwise
+ * the CEX rounds and the pool does not, and the difference is a dust position no venue will hedge.
+ */
+export function alignSize(size: number, step: number): number {
+  if (!(step > 0)) return size;
+  const decimals = Math.max(0, Math.round(-Math.log10(step)));
+  return Number((Math.floor(size / step + 1e-9) * step).toFixed(decimals));
+}
+
+export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutcome> {
+  const step = d.cex.sizeStep ?? 0;
+  const p: TradePlan = { ...plan, sizeBase: alignSize(plan.sizeBase, step) };
+  // A residual below half a step is rounding between the venues' units, not a position.
+  const dust = Math.max(EPS * Math.max(1, p.sizeBase), step / 2);
   const req = legRequests(p);
   const nowMs = () => Math.floor(d.clock.nowMs());
   const out: TradeOutcome = { state: 'intent', duplicate: false, cex: pending(), dex: pending(), hedges: [], hedgeSides: [], realisedPnl: 0, residualBase: 0, unhedgedQuote: 0, reason: null };
@@ -170,12 +185,12 @@ export async function runTrade(p: TradePlan, d: TradeDeps): Promise<TradeOutcome
   if (bought < EPS && sold < EPS) {
     out.state = 'rejected';
     out.reason = `neither leg filled (cex ${cex.status}${cex.reason ? `: ${cex.reason}` : ''}, dex ${dex.status}${dex.reason ? `: ${dex.reason}` : ''})`;
-  } else if (Math.abs(residual) <= EPS * Math.max(1, p.sizeBase)) {
+  } else if (Math.abs(residual) <= dust) {
     out.state = 'filled';
   } else {
     // One leg filled more than the other: flatten the difference on the CEX venue, now.
     await d.store.updateTrade(p.key, { state: 'hedging', legs: legs(cex, dex), updated_ts_ms: nowMs() });
-    for (let i = 0; i < d.hedge.attempts && Math.abs(residual) > EPS * Math.max(1, p.sizeBase); i++) {
+    for (let i = 0; i < d.hedge.attempts && Math.abs(residual) > dust; i++) {
       const sell = residual > 0;
       const capPct = d.hedge.maxLossPct / 100;
       const h = await d.cex.submit({
@@ -186,7 +201,7 @@ export async function runTrade(p: TradePlan, d: TradeDeps): Promise<TradeOutcome
       out.hedgeSides.push(sell ? 'sell' : 'buy');
       if (h.status === 'filled' || h.status === 'partial') residual += sell ? -h.filledBase : h.filledBase;
     }
-    const flat = Math.abs(residual) <= EPS * Math.max(1, p.sizeBase);
+    const flat = Math.abs(residual) <= dust;
     out.state = flat ? 'hedged' : 'unhedged';
     out.reason = `${cex.status === 'filled' ? 'dex' : 'cex'} leg ${cex.status === 'filled' ? dex.status : cex.status}; ${flat ? 'hedged' : `${Math.abs(residual)} base left unhedged`} on ${d.cex.venue}`;
   }
@@ -194,7 +209,7 @@ export async function runTrade(p: TradePlan, d: TradeDeps): Promise<TradeOutcome
   if (out.state === 'filled') {
     // Verification: the venue's own fill records and the transaction's balance changes.
     const [vc, vd] = await Promise.all([d.cex.verify(req.cex, cex), d.dex.verify(req.dex, dex)]);
-    const same = (a: LegResult, b: LegResult) => Math.abs(a.filledBase - b.filledBase) <= 1e-9 * Math.max(1, a.filledBase);
+    const same = (a: LegResult, b: LegResult) => Math.abs(a.filledBase - b.filledBase) <= dust;
     if (same(vc, cex) && same(vd, dex)) out.state = 'verified';
     else out.reason = `verification differs: cex ${vc.filledBase} vs ${cex.filledBase}, dex ${vd.filledBase} vs ${dex.filledBase}`;
     out.cex = cex = vc;

@@ -105,3 +105,24 @@ describe('trade state machine', () => {
     expect(dex.submits[0]!.side).toBe('buy');
   });
 });
+
+describe('size alignment between venues', () => {
+  it('rounds the size down to the CEX step so both legs trade the same amount', async () => {
+    const { alignSize } = await import('../../../src/actors/executor/trade.ts');
+    expect(alignSize(3.234972494, 1e-8)).toBe(3.23497249);
+    expect(alignSize(2.5, 0.1)).toBe(2.5);
+    expect(alignSize(0.3, 0.1)).toBe(0.3); // 0.3 / 0.1 = 2.9999999999999996 must not round to 0.2
+    expect(alignSize(1.23456, 0)).toBe(1.23456);
+  });
+
+  it('treats a sub-step difference between the legs as rounding, not an unhedged position', async () => {
+    const cex = Object.assign(new FakeLeg('coinbase', (r) => ({ status: 'filled', filledBase: r.sizeBase })), { sizeStep: 1e-8 });
+    // The pool fills one raw unit (1e-9) less than asked.
+    const dex = new FakeLeg('whirlpool#0', (r) => ({ status: 'filled', filledBase: r.sizeBase - 1e-9 }));
+    const out = await runTrade(plan({ sizeBase: 3.234972494 }), deps(cex, dex));
+    expect(cex.submits[0]!.sizeBase).toBe(3.23497249);
+    expect(dex.submits[0]!.sizeBase).toBe(3.23497249);
+    expect(out.state).toBe('verified');
+    expect(cex.submits).toHaveLength(1);
+  });
+});
