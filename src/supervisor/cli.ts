@@ -18,6 +18,7 @@ commands:
   restart <actor>                                          restart one actor (e.g. signal:SOL)
   token --scope read|trade|admin [--ttl SECONDS]           mint an API token (printed alone on the last line)
   bench [--duration 60] [--rate 10000] [--json F] [--html F] SLO benchmark on the simulators (bench/slo/README.md)
+  sim [--seed N] [--scenario NAME] [--json]                 run the venue simulators alone (endpoints as one JSON line)
 
 every command: --data DIR (default ./data, env CAMBIST_DATA), --port N (default 8080, env CAMBIST_PORT)`;
 
@@ -35,6 +36,20 @@ export async function main(argv: string[]): Promise<number> {
     return benchMain(argv.slice(1), { startEngine, loadConfig: load, createLogger });
   }
   // --- end bench ---------------------------------------------------------------------------------
+  // --- sim (issue 5): the simulators alone; own options (src/sim/cli.ts) ------------------------
+  if (argv[0] === 'sim') {
+    const { simMain } = await import('../sim/cli.ts');
+    const stopped = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    try {
+      return await simMain(argv.slice(1), { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), stopped });
+    } catch (e) {
+      return fail(errorMessage(e));
+    }
+  }
+  // --- end sim -----------------------------------------------------------------------------------
   let args: ReturnType<typeof parse>;
   try {
     args = parse(argv);
