@@ -205,6 +205,42 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
       }),
     );
 
+  // Feed health for /v1/status (and the console's stale banner): polled from the feed actors'
+  // stats every 500 ms off the request path, so a status read never waits on a worker.
+  const FEED_STATES = ['connecting', 'live', 'stale', 'resyncing', 'down'] as const;
+  let feeds: { venue: string; asset: string; state: string; staleness_sec: number | null; resyncs: number }[] = [];
+  const pollFeeds = async () => {
+    const next: typeof feeds = [];
+    for (const h of supervisor.handles) {
+      if (!h.spec.kind.startsWith('feed:')) continue;
+      const venue = h.spec.kind.slice(5);
+      const slice = h.spec.slice as { routes?: { asset: string }[]; pools?: { asset: string }[] };
+      const assets = [...new Set([...(slice.routes ?? []), ...(slice.pools ?? [])].map((r) => r.asset))];
+      let c: Record<string, number> = {};
+      if (h.api && h.state === 'running') {
+        const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), STATS_TIMEOUT_MS).unref());
+        c = (await Promise.race([h.api.stats().catch(() => undefined), timeout]))?.counters ?? {};
+      }
+      for (const asset of assets) {
+        const st = c[`state_${asset}`];
+        const age = c[`cambist_feed_staleness_seconds{venue="${venue}",asset="${asset}"}`];
+        next.push({
+          venue,
+          asset,
+          state: h.state !== 'running' ? 'down' : st === undefined ? 'connecting' : (FEED_STATES[st] ?? 'connecting'),
+          staleness_sec: age === undefined || age < 0 ? null : age,
+          resyncs: c.resyncs ?? 0,
+        });
+      }
+    }
+    feeds = next;
+  };
+  let feedPoll: Promise<void> | undefined;
+  const feedTimer = setInterval(() => {
+    feedPoll ??= pollFeeds().finally(() => (feedPoll = undefined));
+  }, 500);
+  feedTimer.unref();
+
   const api: EngineApi = {
     mode: cfg.mode,
     health: () => supervisor.health(),
@@ -218,6 +254,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
       kill_confirm: supervisor.pendingKillConfirmation() ?? null,
       incidents: supervisor.incidents,
       rings: supervisor.ringStatus(),
+      feeds,
       sim: sim ? { control_url: sim.urls.control, seed: cfg.sim.seed } : null,
     }),
     control: async (cmd: ControlBody, who: string) => {
@@ -302,6 +339,8 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
       (stopped ??= (async () => {
         clearInterval(retentionTimer);
         // Actors first (the recorder flushes its last batch), then the edge, then the store.
+        clearInterval(feedTimer);
+        await feedPoll;
         await supervisor.stop();
         await closeServer();
         await retentionRun;
