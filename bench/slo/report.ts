@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import type { Chart, Row } from './report-html.ts';
 import type { SloRaw } from './run.ts';
 import { bucketBars, type Percentiles } from './stats.ts';
@@ -107,7 +108,8 @@ export function buildReport(raw: SloRaw, frame: FrameToSignal | null) {
       engine_start_s: Math.round(raw.engine_start_s * 10) / 10,
       model_steps: raw.steps,
       node: process.version,
-      cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? null,
+      cpus: cpus().length,
+      loadavg_1m: Math.round(loadavg()[0]! * 100) / 100,
     },
   };
 }
