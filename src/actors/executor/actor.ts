@@ -45,6 +45,25 @@ function cexClient(slice: ExecutorActorSlice, c: ExecutorActorSlice['cex'][numbe
   }
 }
 
+/**
+ * Restart-safety fault injection: with `CAMBIST_CHAOS_CRASH_PCT` set (tests only; never in a config
+ * file), each trade lifecycle point ends this worker with that probability, as a crash would. The
+ * supervisor restarts it and startup recovery must settle the trade without a second order.
+ */
+function chaos(name: string): { checkpoint?: (point: string) => void } {
+  const pct = Number(process.env.CAMBIST_CHAOS_CRASH_PCT ?? 0);
+  if (!(pct > 0)) return {};
+  const random = seededRandom(Number(process.env.CAMBIST_CHAOS_SEED ?? 1) ^ (Date.now() & 0xffff));
+  return {
+    checkpoint: (point) => {
+      if (random() * 100 < pct) {
+        process.stderr.write(`${name}: chaos crash at ${point}\n`);
+        process.exit(70);
+      }
+    },
+  };
+}
+
 runActor<ExecutorActorSlice>(async (ctx) => {
   const s = ctx.slice;
   const find = (to: string): Output | undefined => [...ctx.outputs].find(([name]) => name.endsWith(`->${to}`))?.[1];
@@ -90,6 +109,7 @@ runActor<ExecutorActorSlice>(async (ctx) => {
     out: { signal: find(`signal:${s.asset}`), recorder: find('recorder') },
     requestControl: (r) => ctx.requestControl(r),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    ...chaos(ctx.name),
   });
   const loop = ctx.rings.doorbell
     ? new InputLoop({ mode: 'async', doorbell: ctx.rings.doorbell, inputs: ctx.rings.inputs, onRecord: (m, o, l) => engine.onRecord(m, o, l) })
@@ -102,9 +122,12 @@ runActor<ExecutorActorSlice>(async (ctx) => {
       recovered = await engine.recover();
       await engine.refreshInventory();
       loop?.start();
+      let ticks = 0;
       timer = setInterval(() => {
         engine.checkExposure();
-        refreshing ??= engine.refreshInventory().finally(() => (refreshing = undefined));
+        // Every ~30 s, try again to settle trades whose outcome is still unknown.
+        const settle = ++ticks % Math.max(1, Math.round(30_000 / s.inventory_every_ms)) === 0;
+        refreshing ??= (settle ? engine.recover(true).then(() => engine.refreshInventory()) : engine.refreshInventory()).finally(() => (refreshing = undefined));
       }, s.inventory_every_ms);
     },
     stop: async () => {

@@ -2,7 +2,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { ControlFlag, type ControlBlock } from '../../shared/control.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { withCorrelation, type Logger } from '../../shared/log.ts';
-import { Direction, ExecResult, ExecTry, Flag, Inventory, Kind, Outcome, Venue, kindAt, venueName, type ExecResultView, type ExecTryView, type InventoryView } from '../../shared/messages/index.ts';
+import { Direction, ExecResult, ExecTry, Flag, Inventory, Kind, Outcome, Venue, kindAt, venueName, type ExecResultView, type ExecTryView, type InventoryView, type VenueName } from '../../shared/messages/index.ts';
 import type { Memory } from '../../shared/ring/index.ts';
 import type { Store, TradeState } from '../../shared/store/index.ts';
 import type { ControlRequest } from '../runtime/protocol.ts';
@@ -10,7 +10,7 @@ import type { Output } from '../runtime/actor.ts';
 import { Reliability, type Leg, type LegResult } from './legs.ts';
 import { RiskCapsule, type RiskLimits } from './risk.ts';
 import { recoverTrades } from './recovery.ts';
-import { legRequests, runTrade, type TradeOutcome, type TradePlan } from './trade.ts';
+import { legRequests, runTrade, type TradeDeps, type TradeOutcome, type TradePlan } from './trade.ts';
 
 export interface ExecutorSlice {
   asset: string;
@@ -34,6 +34,7 @@ export interface ExecutorDeps {
   out: { signal: Output | undefined; recorder: Output | undefined };
   requestControl: (r: Omit<ControlRequest, 'type'>) => void;
   sleep: (ms: number) => Promise<void>;
+  checkpoint?: TradeDeps['checkpoint'];
 }
 
 const OUTCOME: Record<TradeState, number> = {
@@ -52,6 +53,8 @@ export class ExecutorEngine {
   readonly risk: RiskCapsule;
   readonly reliability = new Reliability();
   private readonly tasks = new Set<Promise<void>>();
+  /** Trade keys a live task is handling. */
+  private readonly running = new Set<string>();
   private readonly tryView: ExecTryView = new ExecTry();
   private readonly resultView: ExecResultView = new ExecResult();
   private readonly invView: InventoryView = new Inventory();
@@ -93,7 +96,8 @@ export class ExecutorEngine {
       observeOnly: (t.flags & Flag.ObserveOnly) !== 0,
     };
     this.counts.tries++;
-    this.track(this.handle(plan));
+    this.running.add(plan.key);
+    this.track(this.handle(plan).finally(() => this.running.delete(plan.key)));
   }
 
   private track(p: Promise<void>): void {
@@ -139,6 +143,7 @@ export class ExecutorEngine {
       store: this.d.store, cex: cex!, dex: dex!, clock: this.d.clock, log, reliability: this.reliability,
       hedge: { maxLossPct: this.slice.hedge.max_loss_pct, attempts: this.slice.hedge.attempts },
       reconcile: { attempts: this.slice.reconcile.attempts, everyMs: this.slice.reconcile.every_ms }, sleep: this.d.sleep,
+      ...(this.d.checkpoint ? { checkpoint: this.d.checkpoint } : {}),
     });
     if (out.duplicate) {
       this.counts.duplicates++;
@@ -250,8 +255,11 @@ export class ExecutorEngine {
     ]);
   }
 
-  /** Settle what a previous incarnation left open (see recovery.ts), before taking new trades. */
-  async recover(): Promise<number> {
+  /**
+   * Settle what a previous incarnation left open (see recovery.ts), before taking new trades; later,
+   * periodically, retry the trades still `unknown` (`onlyUnknown`), skipping any a live task runs.
+   */
+  async recover(onlyUnknown = false): Promise<number> {
     const byName = (m: Map<number, Leg>, name: (k: number) => string) => new Map([...m].map(([k, leg]) => [name(k), leg]));
     const rec = await recoverTrades({
       store: this.d.store,
@@ -260,8 +268,23 @@ export class ExecutorEngine {
       dexByRoute: byName(this.d.dex, (r) => this.slice.routes[r] ?? `route#${r}`),
       clock: this.d.clock,
       log: this.d.log,
+      ...(onlyUnknown ? { states: ['unknown'] as const, skip: this.running } : {}),
     });
-    for (const r of rec) if (r.unhedgedQuote > 0) this.unhedged.set(r.key, r.unhedgedQuote);
+    for (const r of rec) {
+      if (r.unhedgedQuote > 0) this.unhedged.set(r.key, r.unhedgedQuote);
+      // Tell the signal: the window that emitted this trade is waiting for its result.
+      const t = r.trade;
+      this.publishResult(
+        {
+          key: t.trade_key, asset: t.asset, cexVenue: t.cex_venue, cexVenueId: Venue[t.cex_venue as VenueName] ?? 0, dexRoute: t.dex_route,
+          route: Math.max(0, this.slice.routes.indexOf(t.dex_route)), direction: t.direction, windowId: Number(t.window_id), attempt: t.attempt,
+          sizeBase: t.legs[0]?.size_base ?? 0, cexRefPrice: 0, cexPriceCap: t.legs[0]?.price_cap ?? 0, dexExpectedQuote: 0, dexLimitQuote: 0,
+          predictedPnl: t.predicted_pnl_quote, tickRecvUs: t.tick_recv_us, decidedUs: t.decided_us,
+        },
+        r.state,
+        undefined,
+      );
+    }
     if (rec.length > 0) this.checkExposure();
     return rec.length;
   }

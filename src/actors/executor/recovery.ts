@@ -16,12 +16,20 @@ export interface Recovered {
   key: string;
   state: TradeState;
   unhedgedQuote: number;
+  trade: TradeRecord;
 }
 
 function requestOf(t: TradeRecord, i: number): LegRequest {
   const l = t.legs[i]!;
   return { tradeKey: t.trade_key, clientOrderId: l.client_order_id, side: l.side, sizeBase: l.size_base, priceCap: l.price_cap, limitQuote: 0 };
 }
+
+/**
+ * A swap signed by a previous process whose blockhash we no longer know: once the trade is older
+ * than any blockhash can live (150 blocks ≈ 60-90 s, fetched at most 20 s before signing), "not
+ * found" is proof it never landed.
+ */
+const BLOCKHASH_LIFETIME_MS = 120_000;
 
 export async function recoverTrades(o: {
   store: Store;
@@ -30,12 +38,16 @@ export async function recoverTrades(o: {
   dexByRoute: Map<string, Leg>;
   clock: Clock;
   log: Logger;
+  /** Which states to settle (startup: every open state; periodically: `unknown` only). */
+  states?: readonly TradeState[];
+  /** Trades a live task is still running: never touch those. */
+  skip?: ReadonlySet<string>;
 }): Promise<Recovered[]> {
   const out: Recovered[] = [];
   let cursor: string | null = null;
   do {
-    const page = await o.store.listTrades({ asset: o.asset, state: OPEN_STATES, limit: 200, ...(cursor ? { cursor } : {}) });
-    for (const t of page.items) out.push(await recoverOne(o, t));
+    const page = await o.store.listTrades({ asset: o.asset, state: o.states ?? OPEN_STATES, limit: 200, ...(cursor ? { cursor } : {}) });
+    for (const t of page.items) if (!o.skip?.has(t.trade_key)) out.push(await recoverOne(o, t));
     cursor = page.next_cursor;
   } while (cursor);
   return out;
@@ -48,14 +60,17 @@ async function recoverOne(o: Parameters<typeof recoverTrades>[0], t: TradeRecord
   if (!cexLeg || !dexLeg || t.legs.length < 2) {
     const reason = `after restart: no execution client for ${!cexLeg ? t.cex_venue : t.dex_route}; settle by hand`;
     await o.store.updateTrade(t.trade_key, { state: 'unknown', reason, updated_ts_ms: nowMs });
-    return { key: t.trade_key, state: 'unknown', unhedgedQuote: 0 };
+    return { key: t.trade_key, state: 'unknown', unhedgedQuote: 0, trade: t };
   }
   const cexReq = requestOf(t, 0);
   const dexReq = requestOf(t, 1);
   const cex: LegResult = await cexLeg.reconcile(cexReq, t.legs[0]!.client_order_id);
-  const dex: LegResult = t.legs[1]!.signature
+  let dex: LegResult = t.legs[1]!.signature
     ? await dexLeg.reconcile(dexReq, t.legs[1]!.signature)
     : { status: 'no_fill', filledBase: 0, avgPrice: 0, feeQuote: 0, ref: null, reason: 'never signed', doneUs: 0 };
+  if (dex.status === 'unknown' && dex.reason?.startsWith('not found') && nowMs - t.created_ts_ms > BLOCKHASH_LIFETIME_MS) {
+    dex = { ...dex, status: 'no_fill', reason: `not found ${Math.round((nowMs - t.created_ts_ms) / 1000)} s after signing: its blockhash has expired, so it never landed` };
+  }
   // Hedge legs (index ≥ 2) are folded in by their recorded fills: they were IOCs on the same venue.
   let hedgeBase = 0;
   for (const h of t.legs.slice(2)) hedgeBase += (h.side === 'buy' ? 1 : -1) * h.filled_size_base;
@@ -88,7 +103,7 @@ async function recoverOne(o: Parameters<typeof recoverTrades>[0], t: TradeRecord
   );
   await o.store.updateTrade(t.trade_key, { state, legs, reason, updated_ts_ms: nowMs });
   o.log.warn({ correlation_id: t.trade_key, state, reason }, 'trade recovered after restart');
-  return { key: t.trade_key, state, unhedgedQuote };
+  return { key: t.trade_key, state, unhedgedQuote, trade: t };
 }
 
 function statusOf(r: LegResult): 'filled' | 'partial' | 'cancelled' | 'rejected' | 'unknown' {

@@ -47,6 +47,8 @@ export interface TradeDeps {
   hedge: { maxLossPct: number; attempts: number };
   reconcile: { attempts: number; everyMs: number };
   sleep: (ms: number) => Promise<void>;
+  /** Fault-injection seam: called at each lifecycle point (restart-safety tests crash here). */
+  checkpoint?: (point: 'after-intent' | 'after-send' | 'after-legs' | 'before-final') => void;
 }
 
 export interface TradeOutcome {
@@ -144,6 +146,7 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
     }
     throw e;
   }
+  d.checkpoint?.('after-intent');
 
   // Both legs at once, the less reliable venue dispatched first.
   const cexFirst = d.reliability.of(d.cex.venue) <= d.reliability.of(d.dex.venue);
@@ -156,9 +159,11 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
     dexP = d.dex.submit(req.dex);
     cexP = d.cex.submit(req.cex);
   }
+  d.checkpoint?.('after-send');
   const submitted = d.store.updateTrade(p.key, { state: 'submitted', updated_ts_ms: nowMs() });
   let [cex, dex] = await Promise.all([cexP, dexP]);
   await submitted;
+  d.checkpoint?.('after-legs');
 
   if (cex.status === 'unknown' || dex.status === 'unknown') {
     await d.store.updateTrade(p.key, { state: 'reconciling', legs: legs(cex, dex), updated_ts_ms: nowMs() });
@@ -215,6 +220,7 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
     out.cex = cex = vc;
     out.dex = dex = vd;
   }
+  d.checkpoint?.('before-final');
   out.residualBase = residual;
   out.unhedgedQuote = Math.abs(residual) * p.cexRefPrice;
   out.realisedPnl =

@@ -20,6 +20,12 @@ const GRID = 10;
 /** At most one Opportunity record per pair this often (the recorder conflates beyond it anyway). */
 const OPPORTUNITY_EVERY_MS = 50;
 const EXTEND_REPORT_EVERY_MS = 1_000;
+/**
+ * An attempt whose result never came back (the executor crashed before answering and its recovery
+ * reply was lost) stops holding its window after this long. The next attempt has a new trade key,
+ * and the executor's recovery settles the old one from the venues, so nothing is doubled.
+ */
+const IN_FLIGHT_LIMIT_MS = 60_000;
 
 export interface SignalOutputs {
   executor: Output | undefined;
@@ -200,7 +206,7 @@ export class SignalEngine {
     else if (stale) reason = Reason.stale;
     else if (qMax < qMin) reason = Reason.belowSize;
     else if (!(invCap >= bestQ)) reason = Reason.inventory;
-    else if (window.inFlight) reason = Reason.inFlight;
+    else if (window.inFlight && nowMs - window.inFlightSinceMs < IN_FLIGHT_LIMIT_MS) reason = Reason.inFlight;
     else if (window.attempts >= this.slice.max_trades_per_window) reason = Reason.risk;
     if (reason !== Reason.none) window.reason = reason;
     else this.emitTry(window, v, route, dir, bestQ, ref, cap, bestRaw, bestPnl, edgeBps, (flags & ControlFlag.observeOnly) !== 0, nowUs);
@@ -213,6 +219,7 @@ export class SignalEngine {
     if (!out) return;
     w.attempts++;
     w.inFlight = true;
+    w.inFlightSinceMs = this.clock.nowMs();
     const key = tradeKey(this.slice.asset, this.venueCfg(v)!.venue, route, dir, w.id, w.attempts);
     this.inFlight.set(key, w.pair);
     const t = this.tryView.begin(out.producer);

@@ -43,6 +43,7 @@ export async function restoreWindows(slice: SignalSlice): Promise<Window[]> {
         sumBps: row.mean_edge_bps * row.signals,
         reason: Reason.none,
         inFlight: false,
+        inFlightSinceMs: 0,
         lastReportMs: row.last_above_ts_ms,
       });
     }

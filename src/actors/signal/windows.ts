@@ -24,6 +24,8 @@ export interface Window {
   sumBps: number;
   reason: number;
   inFlight: boolean;
+  /** When the in-flight attempt was emitted (epoch ms). */
+  inFlightSinceMs: number;
   /** Last time a WindowEvent 'extend' was published for this window. */
   lastReportMs: number;
 }
@@ -65,7 +67,7 @@ export class WindowTracker {
         id: windowId(nowMs, pair), pair, cexVenue, route, direction,
         openedMs: nowMs, lastAboveMs: nowMs, closedMs: 0,
         signals: 0, trades: 0, attempts: 0, peakBps: edgeBps, sumBps: 0,
-        reason: Reason.none, inFlight: false, lastReportMs: nowMs,
+        reason: Reason.none, inFlight: false, inFlightSinceMs: 0, lastReportMs: nowMs,
       };
       this.open.set(pair, w);
       w.signals++;
