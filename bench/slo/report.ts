@@ -71,6 +71,7 @@ export function buildReport(raw: SloRaw, frame: FrameToSignal | null) {
       detected: c.detected,
       detected_rate: r4(c.detected_rate),
       truth_windows: c.truth_windows,
+      windows: c.timeline.map(({ id, venue, direction, detected, captured, trades, peak_edge_bps, required_bps }) => ({ id, venue, direction, detected, captured, trades, peak_edge_bps, required_bps })),
       target: TARGETS.capture_rate,
       pass: ge(c.capture_rate, 0.8),
     },
@@ -96,7 +97,8 @@ export function buildReport(raw: SloRaw, frame: FrameToSignal | null) {
           pass: stress.updates_per_s >= TARGETS.stress.updates_per_s_min && (le(stress.tick_to_signal_us.p99, 5_000) ?? false),
         }
       : null,
-    trades: { total: t.trades, executed: t.executed },
+    trades: { total: t.trades, executed: t.executed, by_state: t.by_state, reasons: t.reasons },
+    control_at_end: raw.control,
     run: {
       started_at: new Date(raw.started_ms).toISOString(),
       duration_s: raw.opts.duration_s,

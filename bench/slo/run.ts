@@ -60,6 +60,8 @@ export interface SloRaw {
   engine_start_s: number;
   /** The last /metrics scrape of the run (tests check the dashboard's metric names against it). */
   metrics_text: string;
+  /** Control flags at the end of the run (an automatic pause or OBSERVE-ONLY explains a low capture). */
+  control: unknown;
 }
 
 export interface PhaseFigures {
@@ -214,6 +216,7 @@ export async function runSlo(o: SloOptions, deps: SloDeps): Promise<SloRaw> {
       steps: driver.stepsDone,
       engine_start_s: engineStart,
       metrics_text: metricsText,
+      control: engine.supervisor.controlStatus(),
     };
   } finally {
     driver?.stop();

@@ -18,6 +18,9 @@ const DETECT_SKEW_MS = 500;
 
 export interface TradeFigures {
   trades: number;
+  by_state: Record<string, number>;
+  /** Why trades did not execute (reason → count), to tell a rejection storm from a slow leg. */
+  reasons: Record<string, number>;
   executed: number;
   detect_to_fills_ms: { p50: number | null; p95: number | null; samples: number };
   /** decided_us − tick_recv_us on traded ticks: exact, but only for the few ticks that became trades. */
@@ -35,7 +38,7 @@ export interface CaptureFigures {
   capture_rate: number | null;
   detected_rate: number | null;
   /** Per eligible window, in end-time order: for the "capture over time" chart. */
-  timeline: { end_ms: number; id: string; captured: boolean; detected: boolean; peak_edge_bps: number; required_bps: number }[];
+  timeline: { end_ms: number; id: string; venue: string; direction: string; captured: boolean; detected: boolean; trades: number; peak_edge_bps: number; required_bps: number }[];
 }
 
 export async function listAll<T>(page: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
@@ -69,8 +72,16 @@ export function tradeFigures(trades: readonly TradeRecord[]): TradeFigures {
     .filter((t) => t.realised_pnl_quote !== null && t.predicted_pnl_quote !== 0)
     .map((t) => Math.abs((t.realised_pnl_quote! - t.predicted_pnl_quote) / t.predicted_pnl_quote));
   const fp = percentiles(fills);
+  const by_state: Record<string, number> = {};
+  const reasons: Record<string, number> = {};
+  for (const t of trades) {
+    by_state[t.state] = (by_state[t.state] ?? 0) + 1;
+    if (t.reason !== null) reasons[t.reason.slice(0, 120)] = (reasons[t.reason.slice(0, 120)] ?? 0) + 1;
+  }
   return {
     trades: trades.length,
+    by_state,
+    reasons,
     executed: executed.length,
     detect_to_fills_ms: { p50: fp.p50, p95: fp.p95, samples: fills.length },
     traded_tick_to_signal_us: { ...percentiles(tickToSignal), samples: tickToSignal.length },
@@ -114,15 +125,19 @@ export function captureFigures(cfg: Config, truth: readonly TruthWindow[], trade
   for (const w of inPeriod) {
     const required = requiredBps(cfg, w);
     if (required === null || w.peak_edge_bps < required) continue;
-    const captured = trades.some(
-      (t) => t.asset === w.asset && t.direction === w.direction && venueMatches(w, t.cex_venue) && EXECUTED.has(t.state) &&
+    const fired = trades.filter(
+      (t) => t.asset === w.asset && t.direction === w.direction && venueMatches(w, t.cex_venue) &&
         t.created_ts_ms >= w.start_ms && t.created_ts_ms <= w.end_ms + CAPTURE_TAIL_MS,
     );
+    const captured = fired.some((t) => EXECUTED.has(t.state));
+    // A signal window stays open `window_grace_sec` after its edge fades, so a second dislocation
+    // of the same pair may extend a window opened earlier: detected = a window open with its edge
+    // above threshold at some point during the truth window.
     const detected = windows.some(
       (s) => s.asset === w.asset && s.direction === w.direction && venueMatches(w, s.cex_venue) &&
-        s.opened_ts_ms >= w.start_ms - DETECT_SKEW_MS && s.opened_ts_ms <= w.end_ms + DETECT_SKEW_MS,
+        s.opened_ts_ms <= w.end_ms + DETECT_SKEW_MS && s.last_above_ts_ms >= w.start_ms - DETECT_SKEW_MS,
     );
-    timeline.push({ end_ms: w.end_ms, id: w.id, captured, detected, peak_edge_bps: w.peak_edge_bps, required_bps: required });
+    timeline.push({ end_ms: w.end_ms, id: w.id, venue: w.dislocated_venue, direction: w.direction, captured, detected, trades: fired.length, peak_edge_bps: w.peak_edge_bps, required_bps: Math.round(required) });
   }
   timeline.sort((a, b) => a.end_ms - b.end_ms);
   const eligible = timeline.length;
