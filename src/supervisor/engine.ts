@@ -82,7 +82,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
   const log = o.log;
   // Sim mode: start the venue simulators first and point the venues at their loopback URLs; the
   // connectors then run exactly as they would against the real venues.
-  const sim = o.config.mode === 'sim' ? await startSim({ ...o.sim, seed: o.config.sim.seed, clock }) : undefined;
+  const sim = o.config.mode === 'sim' ? await startSim({ scenario: o.config.sim.scenario, ...o.sim, seed: o.config.sim.seed, clock }) : undefined;
   const simCfg = sim ? withSimUrls(o.config, sim.urls) : o.config;
   // Our own copy of the asset list: live config edits replace entries in it, never the caller's.
   let cfg: Config = { ...simCfg, assets: [...simCfg.assets] };

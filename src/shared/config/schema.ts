@@ -192,7 +192,11 @@ export const configSchema = z
         event_bytes: z.number().int().min(4096).default(1 << 18),
       })
       .prefault({}),
-    sim: z.strictObject({ seed: z.number().int().default(1) }).prefault({}),
+    /**
+     * Sim mode: the seed and the scenario (`config/scenarios/<name>.yaml`: calm, windows, chaos).
+     * `windows` by default, so a first `npm start` shows the engine finding and trading gaps.
+     */
+    sim: z.strictObject({ seed: z.number().int().default(1), scenario: z.string().min(1).default('windows') }).prefault({}),
     venues: venuesSchema.prefault({}),
     assets: z.array(assetSchema).min(1),
   })
