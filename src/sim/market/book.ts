@@ -23,14 +23,28 @@ export interface Fill {
 /** A price-level book. Invariants (checked by `assertCoherent`): sizes > 0, best bid < best ask. */
 export class Book {
   private readonly sides: Record<Side, Map<number, number>> = { bid: new Map(), ask: new Map() };
+  /**
+   * Prices best first, kept sorted on every insert/delete (binary search + splice on ~150 levels):
+   * `levels()` and `best()` run many times per update, and sorting the map each time was what
+   * limited the simulator's message rate.
+   */
+  private readonly order: Record<Side, number[]> = { bid: [], ask: [] };
 
   get(side: Side, price: number): number {
     return this.sides[side].get(price) ?? 0;
   }
 
   set(side: Side, price: number, size: number): void {
-    if (size === 0) this.sides[side].delete(price);
-    else this.sides[side].set(price, size);
+    const m = this.sides[side];
+    const had = m.has(price);
+    if (size === 0) {
+      if (!had) return;
+      m.delete(price);
+      this.order[side].splice(this.position(side, price), 1);
+    } else {
+      m.set(price, size);
+      if (!had) this.order[side].splice(this.position(side, price), 0, price);
+    }
   }
 
   count(side: Side): number {
@@ -39,17 +53,35 @@ export class Book {
 
   /** Levels best first. */
   levels(side: Side, limit = Infinity): Level[] {
-    const out = [...this.sides[side]].map(([price, size]) => ({ price, size }));
-    out.sort(side === 'bid' ? (a, b) => b.price - a.price : (a, b) => a.price - b.price);
-    return limit < out.length ? out.slice(0, limit) : out;
+    const prices = this.order[side];
+    const m = this.sides[side];
+    const n = Math.min(limit, prices.length);
+    const out: Level[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = { price: prices[i], size: m.get(prices[i])! };
+    return out;
   }
 
   best(side: Side): number | undefined {
-    let best: number | undefined;
-    for (const p of this.sides[side].keys()) {
-      if (best === undefined || (side === 'bid' ? p > best : p < best)) best = p;
+    return this.order[side][0];
+  }
+
+  /** Price of the i-th level, best first (no allocation; the hot path of evolveBook). */
+  priceAt(side: Side, i: number): number | undefined {
+    return this.order[side][i];
+  }
+
+  /** Index of `price` in the side's best-first order, or where it would be inserted. */
+  private position(side: Side, price: number): number {
+    const a = this.order[side];
+    const bid = side === 'bid';
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (bid ? a[mid] > price : a[mid] < price) lo = mid + 1;
+      else hi = mid;
     }
-    return best;
+    return lo;
   }
 
   assertCoherent(): void {
@@ -77,11 +109,12 @@ export const DEFAULT_BOOK_SHAPE: BookShape = { depth_levels: 150, churn_ops_max:
 
 /** Collects changes so one update never lists the same level twice (the last write wins, like the venue would send). */
 class ChangeSet {
-  private readonly byKey = new Map<string, L2Change>();
+  // Numeric keys (price × 2 + side): a string key per change was a measurable share of the garbage.
+  private readonly byKey = new Map<number, L2Change>();
   constructor(private readonly book: Book) {}
   set(side: Side, price: number, size: number): void {
     this.book.set(side, price, size);
-    this.byKey.set(`${side}:${price}`, { side, price, size });
+    this.byKey.set(price * 2 + (side === 'bid' ? 0 : 1), { side, price, size });
   }
   list(): L2Change[] {
     return [...this.byKey.values()];
@@ -108,8 +141,8 @@ export function evolveBook(book: Book, spec: AssetSpec, mid: number, rng: Rng, s
   if (topAsk <= topBid) topAsk = topBid + 1;
   const cs = new ChangeSet(book);
 
-  for (const l of book.levels('bid')) if (l.price > topBid) cs.set('bid', l.price, 0);
-  for (const l of book.levels('ask')) if (l.price < topAsk) cs.set('ask', l.price, 0);
+  for (let p = book.best('bid'); p !== undefined && p > topBid; p = book.best('bid')) cs.set('bid', p, 0);
+  for (let p = book.best('ask'); p !== undefined && p < topAsk; p = book.best('ask')) cs.set('ask', p, 0);
   if (book.get('bid', topBid) === 0) cs.set('bid', topBid, levelSize(spec, mid, rng));
   if (book.get('ask', topAsk) === 0) cs.set('ask', topAsk, levelSize(spec, mid, rng));
 
@@ -117,9 +150,9 @@ export function evolveBook(book: Book, spec: AssetSpec, mid: number, rng: Rng, s
     const dir = side === 'bid' ? -1 : 1;
     fillHoles(book, cs, side, dir, gap, spec, mid, rng, shape.depth_levels);
     churn(book, cs, side, dir, gap, spec, mid, rng, shape);
-    const levels = book.levels(side);
-    for (const l of levels.slice(shape.depth_levels)) cs.set(side, l.price, 0);
-    let deepest = levels[Math.min(levels.length, shape.depth_levels) - 1]?.price ?? (side === 'bid' ? topBid : topAsk);
+    const n = book.count(side);
+    let deepest = book.priceAt(side, Math.min(n, shape.depth_levels) - 1) ?? (side === 'bid' ? topBid : topAsk);
+    while (book.count(side) > shape.depth_levels) cs.set(side, book.priceAt(side, shape.depth_levels)!, 0);
     for (let n = book.count(side); n < shape.depth_levels; n++) {
       deepest += dir * rng.int(1, 2 * gap);
       if (deepest <= 0) break;
@@ -144,12 +177,12 @@ function fillHoles(book: Book, cs: ChangeSet, side: Side, dir: number, gap: numb
 function churn(book: Book, cs: ChangeSet, side: Side, dir: number, gap: number, spec: AssetSpec, mid: number, rng: Rng, shape: BookShape): void {
   const ops = rng.int(0, shape.churn_ops_max);
   for (let k = 0; k < ops; k++) {
-    const levels = book.levels(side);
-    if (levels.length === 0) return;
+    const n = book.count(side);
+    if (n === 0) return;
     // Squaring the uniform biases activity toward the touch, where real books change most.
-    const idx = Math.floor(rng.uniform() ** 2 * levels.length);
+    const idx = Math.floor(rng.uniform() ** 2 * n);
     const op = rng.uniform();
-    const level = levels[idx];
+    const level = { price: book.priceAt(side, idx)! };
     if (op < 0.5) {
       cs.set(side, level.price, levelSize(spec, mid, rng));
     } else if (op < 0.7) {
