@@ -273,21 +273,35 @@ export class Supervisor {
     }
     const cur = this.control.read(scope);
     const nowSec = Math.floor(this.clock.nowMs() / 1000);
+    const where = req.scope?.asset ?? req.scope?.venue ?? 'global';
+    // Every automatic trip is an incident with its reason, its timeline and what resumes it; an
+    // automatic resume closes the incident its own trip opened.
+    const trip = (flag: string, resumes: string) =>
+      this.openIncident('risk', `${req.reason} → ${flag} (${where}): ${req.detail}`, h.spec.name, [], `${flag} on (${req.reason}); resumes: ${resumes}`);
     switch (req.action) {
       case 'pause':
-        if (!cur.paused) this.control.set(scope, ControlFlag.paused, true, req.reason, nowSec);
+        if (!cur.paused) {
+          this.control.set(scope, ControlFlag.paused, true, req.reason, nowSec);
+          trip('pause', req.reason === 'staleFeed' ? 'automatically when every feed is fresh again' : 'an operator resume');
+        }
         break;
       case 'resume':
-        if (cur.paused && cur.reason === req.reason) this.control.set(scope, ControlFlag.paused, false, req.reason, nowSec);
+        if (cur.paused && cur.reason === req.reason) {
+          this.control.set(scope, ControlFlag.paused, false, req.reason, nowSec);
+          for (const i of this.incidents) if (i.resolved_ts_ms === null && i.actor === h.spec.name && i.reason.startsWith(`${req.reason} → pause (${where})`)) this.resolveIncident(i, `resumed automatically: ${req.detail}`);
+        }
         break;
       case 'observe_only_on':
-        if (!cur.observe_only) this.control.set(scope, ControlFlag.observeOnly, true, req.reason, nowSec);
+        if (!cur.observe_only) {
+          this.control.set(scope, ControlFlag.observeOnly, true, req.reason, nowSec);
+          trip('observe-only', 'an operator turning observe-only off after review');
+        }
         break;
       case 'kill':
         if (!cur.killed) {
           this.control.set(scope, ControlFlag.killed, true, req.reason, nowSec);
           this.killResumeToken = `resume-${Math.floor(this.random() * 2 ** 48).toString(36)}`;
-          this.openIncident('risk', `${h.spec.name}: ${req.detail}`, h.spec.name);
+          trip('kill switch', 'the two-step resume_after_kill');
         }
         break;
     }
@@ -311,7 +325,7 @@ export class Supervisor {
     }
   }
 
-  openIncident(kind: Incident['kind'], reason: string, actor: string | null, earlier: Incident['timeline'] = []): Incident {
+  openIncident(kind: Incident['kind'], reason: string, actor: string | null, earlier: Incident['timeline'] = [], firstEvent?: string): Incident {
     const now = this.clock.nowMs();
     const inc: Incident = {
       id: `inc-${now}-${this.incidents.length + 1}`,
@@ -319,7 +333,7 @@ export class Supervisor {
       kind,
       reason,
       actor,
-      timeline: [...earlier, { ts_ms: now, event: kind === 'actor_crash_loop' ? 'kill switch on (escalation)' : `kill switch on: ${reason}` }],
+      timeline: [...earlier, { ts_ms: now, event: firstEvent ?? (kind === 'actor_crash_loop' ? 'kill switch on (escalation)' : `kill switch on: ${reason}`) }],
       resolved_ts_ms: null,
     };
     this.incidents.push(inc);

@@ -48,6 +48,10 @@ describe('risk gates on the simulators', () => {
     expect(paused.control.assets.SOL!.reason).toBe('staleFeed');
     expect(paused.feeds.find((f) => f.venue === 'coinbase')!.state).toBe('stale');
     await waitFor(async () => !(await status()).control.assets.SOL!.paused, 'SOL resumed', 20_000);
+    const inc = engine.supervisor.incidents.find((i) => i.reason.startsWith('staleFeed → pause (SOL)'));
+    expect(inc).toBeDefined();
+    expect(inc!.resolved_ts_ms).not.toBeNull();
+    expect(inc!.timeline.map((t) => t.event)).toEqual([expect.stringMatching(/resumes: automatically when every feed is fresh/), expect.stringMatching(/^resumed automatically/)]);
     const audit = await engine.store.listAudit({ limit: 20 });
     expect(audit.items.map((a) => a.action)).toEqual(expect.arrayContaining(['auto_pause', 'auto_resume']));
   }, 60_000);
