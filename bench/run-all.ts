@@ -23,13 +23,16 @@ const { values } = parseArgs({ options: { duration: { type: 'string' }, only: { 
 const duration = values.duration ?? '60';
 const only = values.only?.split(',').map((s) => s.trim());
 const outDir = values.out ?? join(root, 'bench/results');
+const started = new Date();
+const stamp = started.toISOString().replace(/[:.]/g, '-');
 
 const JOBS: Job[] = [
   { name: 'ring', args: ['--import', 'tsx', 'bench/ring/run.ts'] },
   { name: 'book', args: ['--import', 'tsx', 'bench/book/run.ts'] },
   { name: 'dex-quote', args: ['--import', 'tsx', 'bench/dex-quote/run.ts'] },
   { name: 'solana-feed', args: ['--import', 'tsx', 'bench/solana-feed/run.ts'] },
-  { name: 'slo', args: ['bin/cambist.mjs', 'bench', '--duration', duration, '--no-progress'] },
+  // The SLO run's one-file HTML report goes next to the results JSON.
+  { name: 'slo', args: ['bin/cambist.mjs', 'bench', '--duration', duration, '--no-progress', '--html', join(outDir, `${stamp}-slo.html`)] },
 ];
 
 function run(args: string[]): Promise<{ code: number | null; seconds: number; stderrTail: string }> {
@@ -68,15 +71,14 @@ async function main(): Promise<number> {
     }
   }
   rmSync(tmp, { recursive: true, force: true });
-  const date = new Date();
   const doc = {
-    date: date.toISOString(),
+    date: started.toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, loadavg_1m_at_end: loadavg()[0] },
     missing: MISSING,
     results,
   };
   mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, `${date.toISOString().replace(/[:.]/g, '-')}.json`);
+  const file = join(outDir, `${stamp}.json`);
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   process.stderr.write(`\nresults: ${file}${failed ? ` (${failed} benchmark(s) failed)` : ''}\n`);
   return failed ? 1 : 0;
