@@ -5,6 +5,7 @@ import type { MarketModel } from '../../market/model.ts';
 import { avgPrice, BASE_DECIMALS, formatBig, formatQuote, type MatchingEngine, QUOTE_DECIMALS, type SimOrder } from '../../matching/engine.ts';
 import { readBody, sendJson } from '../../net/server.ts';
 import { GeminiAuthenticator } from './auth.ts';
+import { type GeminiOrderEventsDeps, GeminiSessions } from './order-events.ts';
 
 export interface GeminiRestDeps {
   model: MarketModel;
@@ -78,7 +79,7 @@ function geminiTrades(o: SimOrder, model: MarketModel): Record<string, unknown>[
   }));
 }
 
-function newOrder(d: GeminiRestDeps, p: Record<string, unknown>, res: ServerResponse): void {
+function newOrder(d: GeminiRestDeps, sessions: GeminiSessions, apiKey: string, p: Record<string, unknown>, res: ServerResponse): void {
   const cid = p.client_order_id === undefined ? '' : p.client_order_id;
   if (typeof cid !== 'string') return err(res, 400, 'InvalidClientOrderId', 'client_order_id must be a string');
   if (cid.length > 100) return err(res, 400, 'ClientOrderIdTooLong', 'client_order_id must be under 100 characters');
@@ -96,14 +97,28 @@ function newOrder(d: GeminiRestDeps, p: Record<string, unknown>, res: ServerResp
   const limit = typeof p.price === 'string' ? parseUnits(p.price, spec.price_decimals) : undefined;
   if (size === undefined || size <= 0) return err(res, 400, 'InvalidQuantity', `invalid amount ${String(p.amount)}`);
   if (limit === undefined || limit <= 0) return err(res, 400, 'InvalidPrice', `invalid price ${String(p.price)}`);
-  const o = d.engine.place({ venue: 'gemini', asset, side: p.side, tif, limit, size, client_order_id: cid }, (n) => (106_027_397_700 + n).toString());
+  // The engine reports the order to the order-events socket from inside `place`; that is when it needs the key (api_session).
+  sessions.placing = apiKey;
+  let o: SimOrder;
+  try {
+    o = d.engine.place({ venue: 'gemini', asset, side: p.side, tif, limit, size, client_order_id: cid }, (n) => (106_027_397_700 + n).toString());
+  } finally {
+    sessions.placing = undefined;
+  }
   if (o.status === 'REJECTED') return err(res, 406, 'InsufficientFunds', 'Insufficient funds');
   sendJson(res, 200, geminiOrder(o, d.model));
 }
 
+/**
+ * The REST handler, carrying what the order-events socket must share with it (`orderEvents`): one
+ * authenticator, because Gemini's nonce rule is per key across REST and the WS handshake.
+ */
+export type GeminiRestHandler = ((req: IncomingMessage, res: ServerResponse) => void) & { readonly orderEvents: GeminiOrderEventsDeps };
+
 /** Gemini private REST (`https://api.gemini.com/v1/...`): POST only, auth in headers, empty body. */
-export function geminiRest(d: GeminiRestDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function geminiRest(d: GeminiRestDeps): GeminiRestHandler {
   const auth = new GeminiAuthenticator(d.keys);
+  const sessions = new GeminiSessions();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     await readBody(req);
@@ -113,7 +128,7 @@ export function geminiRest(d: GeminiRestDeps): (req: IncomingMessage, res: Serve
     const p = a.payload;
     switch (path) {
       case '/v1/order/new':
-        return newOrder(d, p, res);
+        return newOrder(d, sessions, a.api_key, p, res);
       case '/v1/order/status': {
         const o = p.order_id !== undefined ? d.engine.order('gemini', String(p.order_id)) : typeof p.client_order_id === 'string' ? d.engine.orderByClientId('gemini', p.client_order_id) : undefined;
         if (o === undefined) return err(res, 400, 'OrderNotFound', 'Order not found');
@@ -153,7 +168,8 @@ export function geminiRest(d: GeminiRestDeps): (req: IncomingMessage, res: Serve
         return err(res, 404, 'EndpointNotFound', `API entry point ${path} not found`);
     }
   };
-  return (req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((e: unknown) => err(res, 500, 'InternalServerError', e instanceof Error ? e.message : String(e)));
   };
+  return Object.assign(handler, { orderEvents: { model: d.model, engine: d.engine, auth, sessions } });
 }
