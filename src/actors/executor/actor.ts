@@ -147,6 +147,7 @@ runActor<ExecutorActorSlice>(async (ctx) => {
       dex_legs: dex.size,
       pnl_today: engine.risk.pnlToday,
       unhedged_quote: engine.risk.unhedgedQuote,
+      unhedged_quote_sec: engine.risk.unhedgedQuoteSec,
       [`cambist_unhedged_notional{asset="${s.asset}"}`]: engine.risk.unhedgedQuote,
       [`cambist_trades_total{asset="${s.asset}",outcome="verified"}`]: engine.counts.verified,
       [`cambist_trades_total{asset="${s.asset}",outcome="hedged"}`]: engine.counts.hedged,
