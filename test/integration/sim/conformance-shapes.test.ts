@@ -20,7 +20,8 @@ afterAll(async () => {
   await sim.close();
 });
 
-const top = (venue: 'coinbase' | 'gemini' | 'bitstamp', side: 'asks' | 'bids'): string => (sim.market.snapshot(venue, 'SOL', 1)[side][0].price / 100).toFixed(2);
+// 1 % through the touch: the book moves every 50 ms, and an IOC at the old touch may not fill.
+const top = (venue: 'coinbase' | 'gemini' | 'bitstamp', side: 'asks' | 'bids'): string => ((sim.market.snapshot(venue, 'SOL', 1)[side][0].price / 100) * (side === 'asks' ? 1.01 : 0.99)).toFixed(2);
 
 async function coinbase(method: string, path: string, body?: unknown): Promise<{ status: number; json: Obj }> {
   const c = sim.credentials.coinbase.es256;

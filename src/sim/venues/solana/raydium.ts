@@ -42,6 +42,17 @@ function putU128(dv: DataView, off: number, v: bigint): void {
   dv.setBigUint64(off + 8, v >> 64n, true);
 }
 
+// The pool's dozen account keys are re-encoded every slot; base58-decoding them each time showed up in profiles.
+const keyCache = new Map<string, Uint8Array>();
+function keyBytes(k: string): Uint8Array {
+  let b = keyCache.get(k);
+  if (b === undefined) {
+    b = new PublicKey(k).toBytes();
+    keyCache.set(k, b);
+  }
+  return b;
+}
+
 /** AmmInfo, 752 bytes, repr(C, packed), no discriminator (reference §2.1 offsets). */
 export function encodeAmmV4(p: AmmV4Pool): Uint8Array {
   const d = new Uint8Array(AMM_V4_SIZE);
@@ -54,7 +65,7 @@ export function encodeAmmV4(p: AmmV4Pool): Uint8Array {
   putU128(dv, 312, p.swapBaseOutAmount);
   dv.setBigUint64(328, p.swapQuote2BaseFee, true);
   const keys = [p.baseVault, p.quoteVault, p.baseMint, p.quoteMint, p.lpMint, p.openOrders, p.marketId, p.marketProgramId, p.targetOrders, p.withdrawQueue, p.lpVault, p.owner];
-  keys.forEach((k, i) => d.set(new PublicKey(k).toBytes(), 336 + 32 * i));
+  keys.forEach((k, i) => d.set(keyBytes(k), 336 + 32 * i));
   dv.setBigUint64(720, p.lpReserve, true);
   return d;
 }

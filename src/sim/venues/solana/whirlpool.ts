@@ -1,4 +1,4 @@
-import { address } from '@solana/kit';
+import { type Address, address } from '@solana/kit';
 import {
   SWAP_DISCRIMINATOR,
   SWAP_V2_DISCRIMINATOR,
@@ -48,10 +48,25 @@ function emptyTick(): Tick {
   return { initialized: false, liquidityNet: 0n, liquidityGross: 0n, feeGrowthOutsideA: 0n, feeGrowthOutsideB: 0n, rewardGrowthsOutside: [0n, 0n, 0n] };
 }
 
+// Built once: constructing the codec on every slot was a large share of the chain's time.
+let whirlpoolEncoder: ReturnType<typeof getWhirlpoolEncoder> | undefined;
+let tickArrayEncoder: ReturnType<typeof getFixedTickArrayEncoder> | undefined;
+const addressCache = new Map<string, Address>();
+/** `address()` validates by base58-decoding; our few pool addresses are validated once and remembered. */
+function addr(s: string): Address {
+  let a = addressCache.get(s);
+  if (a === undefined) {
+    a = address(s);
+    addressCache.set(s, a);
+  }
+  return a;
+}
+
 export function encodeWhirlpool(w: Whirlpool): Uint8Array {
+  whirlpoolEncoder ??= getWhirlpoolEncoder();
   return Uint8Array.from(
-    getWhirlpoolEncoder().encode({
-      whirlpoolsConfig: address(w.whirlpoolsConfig),
+    whirlpoolEncoder.encode({
+      whirlpoolsConfig: addr(w.whirlpoolsConfig),
       whirlpoolBump: w.whirlpoolBump,
       tickSpacing: w.tickSpacing,
       feeTierIndexSeed: w.feeTierIndexSeed,
@@ -62,20 +77,21 @@ export function encodeWhirlpool(w: Whirlpool): Uint8Array {
       tickCurrentIndex: w.tickCurrentIndex,
       protocolFeeOwedA: w.protocolFeeOwedA,
       protocolFeeOwedB: w.protocolFeeOwedB,
-      tokenMintA: address(w.tokenMintA),
-      tokenVaultA: address(w.tokenVaultA),
+      tokenMintA: addr(w.tokenMintA),
+      tokenVaultA: addr(w.tokenVaultA),
       feeGrowthGlobalA: w.feeGrowthGlobalA,
-      tokenMintB: address(w.tokenMintB),
-      tokenVaultB: address(w.tokenVaultB),
+      tokenMintB: addr(w.tokenMintB),
+      tokenVaultB: addr(w.tokenVaultB),
       feeGrowthGlobalB: w.feeGrowthGlobalB,
       rewardLastUpdatedTimestamp: w.rewardLastUpdatedTimestamp,
-      rewardInfos: w.rewardInfos.map((r) => ({ ...r, mint: address(r.mint), vault: address(r.vault) })),
+      rewardInfos: w.rewardInfos.map((r) => ({ ...r, mint: addr(r.mint), vault: addr(r.vault) })),
     }),
   );
 }
 
 export function encodeTickArray(whirlpool: string, start: number, ticks: readonly Tick[]): Uint8Array {
-  return Uint8Array.from(getFixedTickArrayEncoder().encode({ startTickIndex: start, ticks: [...ticks], whirlpool: address(whirlpool) }));
+  tickArrayEncoder ??= getFixedTickArrayEncoder();
+  return Uint8Array.from(tickArrayEncoder.encode({ startTickIndex: start, ticks: [...ticks], whirlpool: addr(whirlpool) }));
 }
 
 function programOwned(data: Uint8Array): Account {
