@@ -18,6 +18,8 @@ export interface Chart {
   steps?: boolean;
   /** x is epoch seconds. */
   time?: boolean;
+  /** Second series on its own right-hand axis (e.g. latency next to a rate). */
+  y2?: string;
 }
 
 export interface Row {
@@ -77,9 +79,10 @@ charts.forEach((c, i) => {
   const stepped = c.steps ? uPlot.paths.stepped({ align: 1 }) : undefined;
   new uPlot({
     width: Math.min(1060, window.innerWidth - 60), height: 260,
-    scales: { x: { time: !!c.time, distr: c.logX ? 3 : 1 } },
-    axes: [{ label: c.xLabel, stroke: '#9ca3af', grid: { stroke: '#1f2937' } }, { label: c.yLabel, stroke: '#9ca3af', grid: { stroke: '#1f2937' } }],
-    series: [{ label: c.xLabel }, ...c.series.map((s, k) => ({ label: s, stroke: colors[k % colors.length], width: 2, paths: stepped, points: { show: c.data[0].length < 60 } }))],
+    scales: { x: { time: !!c.time, distr: c.logX ? 3 : 1 }, ...(c.y2 ? { y2: { distr: 3 } } : {}) },
+    axes: [{ label: c.xLabel, stroke: '#9ca3af', grid: { stroke: '#1f2937' } }, { label: c.yLabel, stroke: '#9ca3af', grid: { stroke: '#1f2937' } },
+      ...(c.y2 ? [{ scale: 'y2', side: 1, label: c.y2, stroke: '#9ca3af', grid: { show: false } }] : [])],
+    series: [{ label: c.xLabel }, ...c.series.map((s, k) => ({ label: s, scale: c.y2 && k === 1 ? 'y2' : 'y', stroke: colors[k % colors.length], width: 2, paths: stepped, points: { show: c.data[0].length < 60 } }))],
   }, c.data, el);
 });
 </script>

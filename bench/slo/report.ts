@@ -159,7 +159,8 @@ export function reportCharts(raw: SloRaw, frameSamples: number[]): Chart[] {
     data: [raw.samples.map((s) => s.t_ms / 1000), raw.samples.map((s) => s.updates_per_s), raw.samples.map((s) => s.p99_us ?? 0)],
     series: ['updates/s', 'p99 µs'],
     xLabel: 'time',
-    yLabel: 'value',
+    yLabel: 'updates/s',
+    y2: 'p99 µs (log)',
     time: true,
   });
   const tl = raw.capture.timeline;

@@ -15,6 +15,8 @@ export interface LatencyModel {
   jupiter_http_ms: number;
   /** Extra slots every transaction waits before landing (the simulator lands at the next 400 ms slot). */
   solana_land_extra_slots: number;
+  /** REST/HTTP answer latency per venue, lognormal fitted to p50/p99 (the simulator's venue profile). */
+  rest_ms: Record<'coinbase' | 'gemini' | 'bitstamp' | 'solana' | 'jupiter', { p50: number; p99: number } | null>;
 }
 
 export const DEFAULT_LATENCY: LatencyModel = {
@@ -24,6 +26,13 @@ export const DEFAULT_LATENCY: LatencyModel = {
   solana_rpc_ms: 15,
   jupiter_http_ms: 40,
   solana_land_extra_slots: 1,
+  rest_ms: {
+    coinbase: { p50: 30, p99: 120 },
+    gemini: { p50: 35, p99: 150 },
+    bitstamp: { p50: 90, p99: 250 },
+    solana: { p50: 20, p99: 90 },
+    jupiter: { p50: 60, p99: 250 },
+  },
 };
 
 export const NO_LATENCY: LatencyModel = {
@@ -33,6 +42,7 @@ export const NO_LATENCY: LatencyModel = {
   solana_rpc_ms: 0,
   jupiter_http_ms: 0,
   solana_land_extra_slots: 0,
+  rest_ms: { coinbase: null, gemini: null, bitstamp: null, solana: null, jupiter: null },
 };
 
 /** Enough slow-land credits that every transaction of a run takes the extra slots. */
@@ -48,6 +58,10 @@ export function applyLatency(sim: Sim, m: LatencyModel): void {
   delay('solana', m.solana_rpc_ms);
   delay('jupiter', m.jupiter_http_ms);
   if (m.solana_land_extra_slots > 0) sim.faults.inject({ venue: 'solana', kind: 'slow_land', count: SLOW_LAND_CREDITS, slots: m.solana_land_extra_slots });
+  // REST answer latency is a standing venue profile in the simulator (merged into what is there).
+  for (const [venue, l] of Object.entries(m.rest_ms) as [keyof LatencyModel['rest_ms'], { p50: number; p99: number } | null][]) {
+    if (l) sim.faults.configure(venue, { rest_latency_ms: l }, true);
+  }
 }
 
 export function clearLatency(sim: Sim): void {
