@@ -166,9 +166,11 @@ describe('gemini order events (sim)', () => {
       expect(frames[0]).toMatchObject({ type: 'subscription_ack', symbolFilter: ['solusd'], eventTypeFilter: [], apiSessionFilter: [] });
       const o = await buy('0.1');
       await until('closed', () => frames.some((f) => Array.isArray(f) && f.some((e: { type: string; order_id: string }) => e.type === 'closed' && e.order_id === o.orderId)));
-      const arrays = frames.slice(1) as Record<string, unknown>[][];
-      expect(arrays.every((a) => Array.isArray(a) && a.length > 0)).toBe(true);
-      expect(arrays.map((a) => a[0]!.socket_sequence)).toEqual(arrays.map((_, i) => i));
+      // Every message after the ack is numbered from 0, heartbeats (objects) and events (arrays) alike.
+      const seqOf = (f: unknown): unknown => (Array.isArray(f) ? (f[0] as Record<string, unknown>).socket_sequence : (f as Record<string, unknown>).socket_sequence);
+      expect(frames.slice(1).map(seqOf)).toEqual(frames.slice(1).map((_, i) => i));
+      const arrays = frames.slice(1).filter((f): f is Record<string, unknown>[] => Array.isArray(f));
+      expect(arrays.every((a) => a.length > 0 && a.every((e) => e.socket_sequence === a[0]!.socket_sequence))).toBe(true);
       const accepted = arrays[0]![0]!;
       expect(accepted).toMatchObject({ type: 'accepted', order_id: o.orderId, client_order_id: o.cid, api_session: key, symbol: 'solusd', order_type: 'exchange limit', behavior: 'immediate-or-cancel', is_live: true, is_cancelled: false, executed_amount: '0', original_amount: '0.1' });
       const fill = arrays.find((a) => a[0]!.type === 'fill')![0]!;
@@ -176,7 +178,7 @@ describe('gemini order events (sim)', () => {
       // Heartbeats every 5 s, numbered in the same sequence as the order events.
       const before = frames.length;
       await until('heartbeat', () => frames.length > before, 6_000);
-      expect(frames.at(-1)).toMatchObject({ type: 'heartbeat', socket_sequence: arrays.length });
+      expect(frames.at(-1)).toMatchObject({ type: 'heartbeat', socket_sequence: frames.length - 2 });
     } finally {
       ws.terminate();
     }
