@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Build dist/ once per run (under a second) and start actor workers from it: see topology.ts.
+    globalSetup: ['./test/global-setup.ts'],
+    env: { CAMBIST_WORKERS_FROM_DIST: '1' },
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -3,7 +3,7 @@
 // relative `.ts` import specifiers are rewritten to `.js`. It does not type-check: `npm run
 // typecheck` (tsc) does that; this exists because worker threads started from compiled JS boot in
 // a fraction of the time a tsx loader needs per worker.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { transform } from 'esbuild';
 
@@ -37,7 +37,10 @@ for (const file of walk(src)) {
   n++;
   jobs.push(
     transform(readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20', sourcefile: rel, sourcemap: 'inline' }).then((r) => {
-      writeFileSync(dest, r.code.replace(SPEC, (_m, pre, q, path) => `${pre}${q}${path}.js${q}`));
+      // Write then rename: a process loading dist/ while another rebuilds it never reads half a file.
+      const tmp = `${dest}.${process.pid}.tmp`;
+      writeFileSync(tmp, r.code.replace(SPEC, (_m, pre, q, path) => `${pre}${q}${path}.js${q}`));
+      renameSync(tmp, dest);
     }),
   );
 }

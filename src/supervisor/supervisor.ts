@@ -360,7 +360,10 @@ export class Supervisor {
     this.stopping = true;
     clearInterval(this.healthTimer);
     for (const t of this.restartTimers) clearTimeout(t);
-    const perActor = Math.max(200, this.o.config.supervisor.shutdown_timeout_ms / Math.max(1, this.handles.length));
-    for (const h of [...this.handles].reverse()) await h.stop(perActor);
+    // Reverse dependency order, one rank at a time (feeds stop producing first, the recorder flushes
+    // last); actors of one rank stop together, so the whole stop fits the shutdown budget.
+    const ranks = [...new Set(this.handles.map((h) => h.spec.rank))].sort((a, b) => b - a);
+    const perRank = Math.max(200, this.o.config.supervisor.shutdown_timeout_ms / Math.max(1, ranks.length));
+    for (const r of ranks) await Promise.all(this.handles.filter((h) => h.spec.rank === r).map((h) => h.stop(perRank)));
   }
 }

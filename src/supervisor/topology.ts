@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { coinbaseMarketDataId } from '../actors/venues/coinbase/symbols.ts';
 import { geminiV2Symbol } from '../actors/venues/gemini/symbols.ts';
 import type { Config } from '../shared/config/index.ts';
@@ -44,9 +45,18 @@ export interface Topology {
   rings: RingSpec[];
 }
 
-// Run from sources (tsx) the entries are .ts; from the compiled build they are .js.
-const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const here = (p: string) => new URL(`${p}${EXT}`, import.meta.url);
+// Run from sources (tsx) the entries are .ts; from the compiled build they are .js. Tests run the
+// supervisor from sources but may start the workers from the fresh dist/ build their global setup
+// made (CAMBIST_WORKERS_FROM_DIST=1): a worker on compiled JS boots in a fraction of the time one
+// that registers a TypeScript loader does, which is what keeps a 2-core CI run within its timeouts.
+const FROM_SRC = import.meta.url.endsWith('.ts');
+const here = (p: string): URL => {
+  if (FROM_SRC && process.env.CAMBIST_WORKERS_FROM_DIST === '1') {
+    const built = new URL(`${p}.js`, import.meta.url.replace('/src/supervisor/', '/dist/supervisor/'));
+    if (existsSync(built)) return built;
+  }
+  return new URL(`${p}${FROM_SRC ? '.ts' : '.js'}`, import.meta.url);
+};
 
 /** Implemented actor kinds → entry modules. Extend as kinds land. */
 export const ACTOR_ENTRIES: Record<string, URL | undefined> = {

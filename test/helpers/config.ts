@@ -10,6 +10,6 @@ export function testConfig(over: { supervisor?: Partial<Config['supervisor']>; d
     ...cfg,
     log: { level: 'silent' },
     data_dir: over.data_dir ?? cfg.data_dir,
-    supervisor: { ...cfg.supervisor, restart_initial_ms: 20, restart_max_ms: 200, unresponsive_ms: 1_000, handshake_timeout_ms: 20_000, ...over.supervisor },
+    supervisor: { ...cfg.supervisor, restart_initial_ms: 20, restart_max_ms: 200, unresponsive_ms: 1_000, handshake_timeout_ms: 60_000, ...over.supervisor },
   };
 }

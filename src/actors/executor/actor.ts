@@ -117,11 +117,22 @@ runActor<ExecutorActorSlice>(async (ctx) => {
   let timer: NodeJS.Timeout | undefined;
   let refreshing: Promise<void> | undefined;
   let recovered = 0;
+  let booting: Promise<void> | undefined;
   return {
-    start: async () => {
-      recovered = await engine.recover();
-      await engine.refreshInventory();
-      loop?.start();
+    start: () => {
+      // Ready does not wait on the venues: recovery and the first balance read run in the
+      // background, and only then does the loop take ExecTry records (they wait in the ring, which
+      // never drops them). A failure here is not venue weather: it crashes the actor (crash-only).
+      booting = (async () => {
+        recovered = await engine.recover();
+        await engine.refreshInventory();
+        loop?.start();
+      })();
+      void booting.catch((e: unknown) =>
+        setImmediate(() => {
+          throw e;
+        }),
+      );
       let ticks = 0;
       timer = setInterval(() => {
         engine.checkExposure();
@@ -132,6 +143,7 @@ runActor<ExecutorActorSlice>(async (ctx) => {
     },
     stop: async () => {
       clearInterval(timer);
+      await booting?.catch(() => undefined);
       await loop?.stop();
       await refreshing;
       await engine.drain();

@@ -175,7 +175,7 @@ export const configSchema = z
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
     supervisor: z
       .strictObject({
-        handshake_timeout_ms: positive.default(20_000),
+        handshake_timeout_ms: positive.default(30_000),
         heartbeat_interval_ms: positive.default(100),
         unresponsive_ms: positive.default(3_000),
         restart_initial_ms: positive.default(250),
