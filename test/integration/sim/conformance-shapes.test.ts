@@ -114,7 +114,20 @@ describe('Gemini payloads match the documented shapes', () => {
     expect(back.json.message).toBe(`Out-of-sequence nonce <${used - 5}> precedes previously used nonce <${used}>`);
   });
 
-  it.skip('order-events WS (accepted, heartbeat, subscription_ack): not simulated yet (README "Missing")', () => {});
+  it('order-events WS: subscription_ack, accepted (an array of events), heartbeat', async () => {
+    const g = sim.credentials.gemini;
+    const url = `${sim.urls.gemini.rest.replace(/^http/, 'ws')}/v1/order/events?heartbeat=true`;
+    const ws = await connect(url, geminiHeaders(g.api_key, g.api_secret, { request: '/v1/order/events', nonce: ++nonce }));
+    const ack = await ws.next((m) => m.type === 'subscription_ack');
+    await gemini('/v1/order/new', { client_order_id: String(Date.now()), symbol: 'solusd', amount: '0.1', price: top('gemini', 'asks'), side: 'buy', type: 'exchange limit', options: ['immediate-or-cancel'] });
+    const accepted = await ws.next<unknown[]>((m) => Array.isArray(m) && (m[0] as Obj).type === 'accepted');
+    // Gemini sends a heartbeat every 5 s.
+    const hb = await ws.next((m) => m.type === 'heartbeat', 7_000);
+    await ws.close();
+    expect(shapeDiff(ack, fixture('gemini', 'ws_order_events_subscription_ack.json'))).toEqual([]);
+    expect(shapeDiff(accepted, fixture('gemini', 'ws_order_events_accepted.json'))).toEqual([]);
+    expect(shapeDiff(hb, fixture('gemini', 'ws_order_events_heartbeat.json'))).toEqual([]);
+  }, 15_000);
   it.skip('v1 market-data heartbeat: the v1 feed is not simulated (README "Missing")', () => {});
 });
 
