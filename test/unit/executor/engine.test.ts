@@ -103,6 +103,12 @@ describe('executor engine', () => {
     expect((await store.getTrade(k2))!.reason).toMatch(/daily notional would exceed 1000/);
   });
 
+  it('does not count a trade that beats its prediction as a prediction error', async () => {
+    const t = setup(() => ({ status: 'filled' }), () => ({ status: 'filled' }), 110); // pool pays far more than predicted
+    for (let i = 0; i < 4; i++) await t.send();
+    expect(t.requests).toHaveLength(0);
+  });
+
   it('turns on observe-only after three large prediction errors in ten minutes', async () => {
     // Predicted +3.5 but the pool pays 100: realised ≈ −0.2 on 100 notional → 3.7 % error > 0.8 %.
     const t = setup(() => ({ status: 'filled' }), () => ({ status: 'filled' }), 100);
