@@ -14,15 +14,7 @@ import {
   normalizeDecimal,
   roundToIncrement,
 } from '../../src/shared/decimal.ts';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../helpers/errors.ts';
 
 describe('decimal', () => {
   it('parses and prints exactly', () => {

@@ -11,15 +11,7 @@ import {
 import { BitstampDiffGate } from '../../../../src/actors/venues/bitstamp/sync.ts';
 import { OrderBook } from '../../../../src/shared/book/index.ts';
 import { fixture } from './fixtures.ts';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../../../helpers/errors.ts';
 
 describe('Bitstamp WS', () => {
   it('diff_order_book: changed levels, q=0 removes, returns microtimestamp', () => {

@@ -14,15 +14,7 @@ import { coinbaseTransportError } from '../../../../src/actors/venues/coinbase/e
 import type { CoinbaseWsEnvelope } from '../../../../src/actors/venues/coinbase/wire.ts';
 import { BookSet, OrderBook } from '../../../../src/shared/book/index.ts';
 import { fixture } from './fixtures.ts';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../../../helpers/errors.ts';
 
 const envelope = fixture('ws_l2_data_envelope.json') as CoinbaseWsEnvelope;
 

@@ -10,15 +10,7 @@ import {
 } from '../../../../src/actors/venues/gemini/parse.ts';
 import { OrderBook } from '../../../../src/shared/book/index.ts';
 import { fixture } from './fixtures.ts';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../../../helpers/errors.ts';
 
 describe('Gemini v2 market data', () => {
   it('initial l2_updates → full book, plus its trades', () => {
