@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/clock.ts';
+import { LatencyHistogram } from '../../shared/histogram.ts';
 import { ControlFlag, type ControlBlock } from '../../shared/control.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { withCorrelation, type Logger } from '../../shared/log.ts';
@@ -62,6 +63,10 @@ export class ExecutorEngine {
   private unhedged = new Map<string, number>();
   counts = { tries: 0, observe_only: 0, blocked: 0, duplicates: 0, verified: 0, hedged: 0, unhedged: 0, unknown: 0, rejected: 0, inventory_errors: 0 };
   readonly detectToFillsUs: number[] = [];
+  /** Decision → leg filled, per leg (DESIGN §9 `cambist_detect_to_fill_seconds{leg}`). */
+  readonly detectToFill = { cex: new LatencyHistogram(), dex: new LatencyHistogram() };
+  /** |realised − predicted| / |predicted| of the last trades (for the median gauge). */
+  private readonly predictionErrors: number[] = [];
 
   constructor(private slice: ExecutorSlice, private readonly d: ExecutorDeps) {
     this.risk = new RiskCapsule(slice.risk);
@@ -150,7 +155,18 @@ export class ExecutorEngine {
       return;
     }
     this.tally(out.state);
-    if (out.state === 'verified' || out.state === 'filled') this.detectToFillsUs.push(Math.max(out.cex.doneUs, out.dex.doneUs) - p.decidedUs);
+    if (out.state === 'verified' || out.state === 'filled') {
+      this.detectToFillsUs.push(Math.max(out.cex.doneUs, out.dex.doneUs) - p.decidedUs);
+      if (this.detectToFillsUs.length > 1_000) this.detectToFillsUs.shift();
+      if (out.cex.doneUs > 0) this.detectToFill.cex.record(out.cex.doneUs - p.decidedUs);
+      if (out.dex.doneUs > 0) this.detectToFill.dex.record(out.dex.doneUs - p.decidedUs);
+      if (p.predictedPnl !== 0) {
+        this.predictionErrors.push(Math.abs(out.realisedPnl - p.predictedPnl) / Math.abs(p.predictedPnl));
+        if (this.predictionErrors.length > 50) this.predictionErrors.shift();
+      }
+    }
+    // Balances after every trade, so the signal sizes the next one on what is really left.
+    this.track(this.refreshInventory());
     this.publishResult(p, out.state, out);
     log.info({ state: out.state, realised: out.realisedPnl, reason: out.reason }, 'trade done');
     if (this.risk.onResult(p.predictedPnl, out.realisedPnl, notional, this.d.clock.nowMs()) === 'observe_only') {
@@ -287,6 +303,13 @@ export class ExecutorEngine {
     }
     if (rec.length > 0) this.checkExposure();
     return rec.length;
+  }
+
+  /** Median relative prediction error of the last 50 filled trades (0 before any). */
+  predictionErrorMedian(): number {
+    if (this.predictionErrors.length === 0) return 0;
+    const sorted = [...this.predictionErrors].sort((a, b) => a - b);
+    return sorted[sorted.length >> 1]!;
   }
 
   /** Wait for every trade in flight (stop). */

@@ -59,6 +59,8 @@ export class SignalEngine {
   evaluations = 0;
   execTries = 0;
   opportunities = 0;
+  /** Opportunities recorded per direction (index = Direction id). */
+  readonly opportunitiesByDirection = new Float64Array(3);
 
   constructor(
     private slice: SignalSlice,
@@ -290,6 +292,7 @@ export class SignalEngine {
     o.decidedUs = this.clock.monoUs();
     out.publish();
     this.opportunities++;
+    this.opportunitiesByDirection[dir]!++;
   }
 
   private publishWindow(w: Window, event: number): void {

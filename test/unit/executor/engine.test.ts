@@ -76,7 +76,11 @@ describe('executor engine', () => {
   it('trades, verifies, and answers the signal with the outcome', async () => {
     const t = setup(() => ({ status: 'filled' }), () => ({ status: 'filled' }));
     const key = await t.send();
-    expect(t.results()).toEqual([{ kind: 'result', outcome: Outcome.verified }]);
+    const out = t.results();
+    expect(out.filter((r) => r.kind === 'result')).toEqual([{ kind: 'result', outcome: Outcome.verified }]);
+    // Balances are re-read after every trade and reported to the signal.
+    expect(out.filter((r) => r.kind === 'inventory').map((r) => r.venue).sort()).toEqual([1, 4]);
+    expect(t.engine.detectToFill.cex.count).toBe(1);
     expect((await store.getTrade(key))!.state).toBe('verified');
     expect(t.engine.counts.verified).toBe(1);
   });
