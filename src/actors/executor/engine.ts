@@ -169,7 +169,8 @@ export class ExecutorEngine {
     this.track(this.refreshInventory());
     this.publishResult(p, out.state, out);
     log.info({ state: out.state, realised: out.realisedPnl, reason: out.reason }, 'trade done');
-    if (this.risk.onResult(p.predictedPnl, out.realisedPnl, notional, this.d.clock.nowMs()) === 'observe_only') {
+    const bothFilled = out.state === 'verified' || out.state === 'filled';
+    if (this.risk.onResult(p.predictedPnl, out.realisedPnl, notional, this.d.clock.nowMs(), bothFilled) === 'observe_only') {
       this.d.requestControl({ scope: { asset: this.slice.asset }, action: 'observe_only_on', reason: 'predictionError', detail: `realised vs predicted PnL off by more than ${this.slice.risk.pnl_error_gate_pct}% of notional 3 times in 10 minutes` });
     }
     if (out.unhedgedQuote > 0) this.unhedged.set(p.key, out.unhedgedQuote);

@@ -66,11 +66,16 @@ export class RiskCapsule {
     this.tradesToday++;
   }
 
-  /** Record a finished trade. Returns 'observe_only' when the prediction-error gate trips. */
-  onResult(predicted: number, realised: number, notional: number, nowMs: number): 'observe_only' | null {
+  /**
+   * Record a finished trade. Returns 'observe_only' when the prediction-error gate trips. Only a
+   * trade whose legs both filled (`bothFilled`) tests the prediction: a failed or hedged leg is an
+   * execution failure — counted by the partial rate, bounded by the hedge and the unhedged-exposure
+   * limit — not evidence that the pricing model is off.
+   */
+  onResult(predicted: number, realised: number, notional: number, nowMs: number, bothFilled = true): 'observe_only' | null {
     this.roll(nowMs);
     this.pnlToday += realised;
-    if (notional <= 0) return null;
+    if (notional <= 0 || !bothFilled) return null;
     const errPct = ((predicted - realised) / notional) * 100;
     if (errPct <= this.limits.pnl_error_gate_pct) return null;
     this.errorTimes.push(nowMs);
