@@ -77,7 +77,8 @@ export async function runBench(opts: SloOptions, deps: SloDeps, out: { json?: st
 /** The report and the raw run (tests also look at the run's last /metrics scrape). */
 export async function runBenchRaw(opts: SloOptions, deps: SloDeps, out: { json?: string; html?: string } = {}): Promise<{ report: Report; raw: SloRaw }> {
   const raw = await runSlo(opts, deps);
-  const report = buildReport(raw, null);
+  const f = raw.main.frame_to_signal_us;
+  const report = buildReport(raw, f.samples > 0 ? { ...f, method: 'simulator frame stamp (Coinbase envelope timestamp, sub-ms wall clock) → signal decision: the signal\'s cambist_frame_to_signal_seconds histogram over the measured phase, percentiles interpolated inside buckets' } : null);
   if (out.json) write(out.json, `${JSON.stringify(report, null, 2)}\n`);
   if (out.html) {
     const notes = [

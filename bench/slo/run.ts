@@ -69,11 +69,14 @@ export interface PhaseFigures {
   updates: number;
   updates_per_s: number;
   tick_to_signal_us: Percentiles;
+  /** Venue frame stamp → signal decision (Coinbase stamps its envelopes with sub-ms time). */
+  frame_to_signal_us: Percentiles & { samples: number };
   histogram: Buckets;
   dropped: number;
 }
 
 const TICK = 'cambist_tick_to_signal_seconds';
+const FRAME = 'cambist_frame_to_signal_seconds';
 const READY_TIMEOUT_MS = 90_000;
 /** Trades fired at the end of the run get this long to fill before the store is read. */
 const SETTLE_MS = 2_500;
@@ -104,6 +107,10 @@ function phase(a: string, b: string, seconds: number): PhaseFigures {
     updates,
     updates_per_s: seconds > 0 ? updates / seconds : 0,
     tick_to_signal_us: bucketPercentiles(histogram),
+    frame_to_signal_us: (() => {
+      const fh = diffBuckets(parseBuckets(b, FRAME), parseBuckets(a, FRAME));
+      return { ...bucketPercentiles(fh), samples: bucketTotal(fh) };
+    })(),
     histogram,
     dropped: Math.max(0, sumSeries(b, 'cambist_ring_dropped_total') - sumSeries(a, 'cambist_ring_dropped_total')),
   };

@@ -11,6 +11,11 @@
 export interface Clock {
   monoUs(): number;
   nowMs(): number;
+  /**
+   * Epoch microseconds (wall clock, sub-millisecond). Comparable across threads and with a peer on
+   * the same machine — what frame→signal latency needs, where a venue stamps its frames.
+   */
+  wallUs?(): number;
 }
 
 const hr = process.hrtime.bigint;
@@ -18,6 +23,7 @@ const hr = process.hrtime.bigint;
 export const systemClock: Clock = {
   monoUs: () => Number(hr()) / 1000,
   nowMs: () => Date.now(),
+  wallUs: () => (performance.timeOrigin + performance.now()) * 1000,
 };
 
 /** A clock that only moves when told to: for tests and deterministic replays. */
@@ -31,6 +37,9 @@ export class ManualClock implements Clock {
   }
   nowMs(): number {
     return this.wall_ms;
+  }
+  wallUs(): number {
+    return this.wall_ms * 1000;
   }
   advanceMs(ms: number): void {
     this.mono_us += ms * 1000;

@@ -8,13 +8,14 @@ export interface Rec {
   len: number;
 }
 
-export function bookTop(o: { venue: number; asset?: number; bids: number[][]; asks: number[][]; recvUs: number; depth?: number }): Rec {
+export function bookTop(o: { venue: number; asset?: number; bids: number[][]; asks: number[][]; recvUs: number; depth?: number; exchTimeMs?: number }): Rec {
   const depth = o.depth ?? Math.max(o.bids.length, o.asks.length, 1);
   const mem = memoryOf(new ArrayBuffer(BookTop.bytesFor(depth)));
   const v = new BookTop().write(mem, 0, depth);
   v.venue = o.venue;
   v.asset = o.asset ?? 0;
   v.recvUs = o.recvUs;
+  v.exchTimeMs = o.exchTimeMs ?? 0;
   v.bidCount = o.bids.length;
   v.askCount = o.asks.length;
   mem.f64.set(o.bids.flat(), v.tailIndex);

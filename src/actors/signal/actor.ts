@@ -44,6 +44,7 @@ runActor<SignalSlice>(async (ctx) => {
         tick_to_signal_p50_us: h.quantileUs(0.5),
         tick_to_signal_p99_us: h.quantileUs(0.99),
         ...h.series('cambist_tick_to_signal_seconds', `asset="${ctx.slice.asset}"`),
+        ...engine.frameToSignal.series('cambist_frame_to_signal_seconds', `asset="${ctx.slice.asset}"`),
         [`cambist_opportunities_total{asset="${ctx.slice.asset}",direction="buy_cex_sell_dex"}`]: engine.opportunitiesByDirection[1]!,
         [`cambist_opportunities_total{asset="${ctx.slice.asset}",direction="buy_dex_sell_cex"}`]: engine.opportunitiesByDirection[2]!,
       };

@@ -43,6 +43,8 @@ export class SignalEngine {
   readonly state = new MarketState();
   readonly windows: WindowTracker;
   readonly tickToSignal = new LatencyHistogram();
+  /** Venue frame stamp (exchange time) → decision, for venues that stamp frames (Coinbase). */
+  readonly frameToSignal = new LatencyHistogram();
   private readonly costs: LegCosts = { takerFeeBps: 0, haircutPct: 0, fixedCostQuote: 0 };
   private readonly costOut = new Float64Array(2);
   private readonly lastOpportunityMs = new Float64Array(64);
@@ -85,6 +87,14 @@ export class SignalEngine {
     else if (kind === Kind.PoolQuote) this.evaluateRoute(this.state.lastRoute);
     else return;
     this.tickToSignal.record(this.clock.monoUs() - this.state.lastRecvUs);
+    if (kind === Kind.BookTop && this.clock.wallUs) {
+      const exch = this.state.bookExchMs[this.state.lastVenue]!;
+      // Only sub-ms stamps measure anything (Coinbase envelopes); whole-ms or missing ones are skipped.
+      if (exch > 0 && exch !== Math.floor(exch)) {
+        const us = this.clock.wallUs() - exch * 1000;
+        if (us >= 0 && us < 10_000_000) this.frameToSignal.record(us);
+      }
+    }
   }
 
   /** Periodic duty (from the actor's loop): close windows whose grace ran out while inputs were quiet. */

@@ -145,4 +145,13 @@ describe('signal engine', () => {
     richMarket(t);
     expect(t.engine.tickToSignal.count).toBe(2);
   });
+
+  it('measures frame→signal from a venue frame stamped with sub-millisecond time, and skips whole-ms stamps', () => {
+    const t = setup();
+    const wall = t.clock.nowMs();
+    t.feed(bookTop({ venue: 1, bids: [[99.9, 5]], asks: [[100, 5]], recvUs: t.clock.monoUs(), exchTimeMs: wall - 0.75 }));
+    t.feed(bookTop({ venue: 1, bids: [[99.9, 5]], asks: [[100, 5]], recvUs: t.clock.monoUs(), exchTimeMs: wall - 3 }));
+    expect(t.engine.frameToSignal.count).toBe(1);
+    expect(t.engine.frameToSignal.sumUs).toBeCloseTo(750, 6);
+  });
 });

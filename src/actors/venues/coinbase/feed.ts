@@ -60,11 +60,28 @@ export class CoinbaseFeedAdapter implements FeedAdapter {
   }
 }
 
-/** The envelope's `timestamp` (RFC 3339 with ns) as epoch ms, read without parsing the JSON. */
+/**
+ * The envelope's `timestamp` (RFC 3339 with ns) as epoch ms, read without parsing the JSON. The
+ * digits past milliseconds are kept as a fraction (Date.parse drops them): frame→signal latency is
+ * measured in microseconds.
+ */
 function exchTimeMs(text: string): number {
   const k = text.indexOf('"timestamp":"');
   if (k < 0) return 0;
   const end = text.indexOf('"', k + 13);
   const t = Date.parse(text.slice(k + 13, end));
-  return Number.isFinite(t) ? t : 0;
+  if (!Number.isFinite(t)) return 0;
+  const dot = text.indexOf('.', k + 13);
+  let sub = 0;
+  if (dot > 0 && dot < end) {
+    // digits 4.. of the fraction, i.e. below one millisecond
+    let scale = 0.1;
+    for (let i = dot + 4; i < end; i++) {
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      sub += c * scale;
+      scale /= 10;
+    }
+  }
+  return t + sub;
 }

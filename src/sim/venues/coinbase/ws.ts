@@ -64,10 +64,17 @@ export function serveCoinbaseSocket(ws: WebSocket, o: CoinbaseWsOptions): void {
   let userUnsub: (() => void) | undefined;
   let userProducts: string[] | undefined;
 
+  const stamp = (): string => {
+    const us = clock.wallUs?.() ?? clock.nowMs() * 1000;
+    const ms = Math.floor(us / 1000);
+    return rfc3339Nanos(ms, Math.floor((us - ms * 1000) * 1000));
+  };
   const envelope = (channel: string, events: unknown[]): Record<string, unknown> => ({
     channel,
     client_id: '',
-    timestamp: rfc3339Nanos(clock.nowMs()),
+    // Stamped with sub-millisecond wall time, as Coinbase stamps its envelopes in ns: the engine
+    // measures frame→signal from it.
+    timestamp: stamp(),
     sequence_num: seq++,
     events,
   });
