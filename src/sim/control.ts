@@ -20,12 +20,15 @@ const faultSchema = z
     fill_ratio: z.number().min(0).max(1).optional(),
     slots: z.number().int().positive().max(150).optional(),
     processed: z.boolean().optional(),
+    /** depeg: USDC against USD, signed bps (−120: 1 USDC = 0.988 USD); 0 ends a running depeg. */
+    bps: z.number().min(-5_000).max(5_000).optional(),
   })
   // A kind the venue does not implement would be accepted and do nothing: refuse it instead.
   .superRefine((f, ctx) => {
     if (!VENUE_FAULT_KINDS[f.venue].includes(f.kind as FaultRequest['kind'])) {
       ctx.addIssue({ code: 'custom', path: ['kind'], message: `${f.venue} does not implement ${f.kind} (it does: ${VENUE_FAULT_KINDS[f.venue].join(', ')})` });
     }
+    if (f.kind === 'depeg' && f.bps === undefined) ctx.addIssue({ code: 'custom', path: ['bps'], message: 'a depeg needs bps (how far USDC moves against USD; 0 ends one)' });
   });
 
 const dislocationSchema = z.strictObject({

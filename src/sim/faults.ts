@@ -2,7 +2,7 @@ import { type Rng, streamRng } from './market/rng.ts';
 import type { Scheduler, Timer } from './market/scheduler.ts';
 import { chancePct, drawRange, lognormalMs, type VenueProfile } from './profile.ts';
 
-export type FaultKind = 'drop' | 'gap' | 'delay' | 'stale' | 'reconnect' | 'partial_fill' | 'fail_tx' | 'slow_land' | 'drop_tx' | 'rate_limit' | 'server_error';
+export type FaultKind = 'drop' | 'gap' | 'delay' | 'stale' | 'reconnect' | 'partial_fill' | 'fail_tx' | 'slow_land' | 'drop_tx' | 'rate_limit' | 'server_error' | 'depeg';
 
 /** A fault request as `POST /sim/faults` and `faults.inject()` accept it. */
 export interface FaultRequest {
@@ -20,6 +20,8 @@ export interface FaultRequest {
   slots?: number;
   /** server_error: the request takes effect before the 5xx (order placed, transaction accepted), so its outcome is unknown to the client. */
   processed?: boolean;
+  /** depeg (bitstamp): how far USDC moves against USD, signed (−120: 1 USDC = 0.988 USD); 0 ends a running depeg. */
+  bps?: number;
 }
 
 /** What the REST fault wrapper does with one request. */
@@ -58,6 +60,7 @@ export class VenueFaults {
   private readonly resumeListeners = new Set<() => void>();
   private timers: Timer[] = [];
   private dropTimer: Timer | undefined;
+  private readonly depegListeners = new Set<(bps: number, duration_ms: number) => void>();
   // One stream per concern, so e.g. a burst of REST calls does not change which orders fill partially.
   private readonly rng: { rest: Rng; ws: Rng; orders: Rng; tx: Rng; drops: Rng };
 
@@ -112,6 +115,12 @@ export class VenueFaults {
   onReconnectRequest(fn: () => void): () => void {
     this.reconnectListeners.add(fn);
     return () => this.reconnectListeners.delete(fn);
+  }
+
+  /** Bitstamp: a `depeg` fault, for the USDC/USD market its server quotes. */
+  onDepeg(fn: (bps: number, duration_ms: number) => void): () => void {
+    this.depegListeners.add(fn);
+    return () => this.depegListeners.delete(fn);
   }
 
   /** Called when a stale period ends, so held messages go out in order. */
@@ -222,6 +231,9 @@ export class VenueFaults {
         if (f.duration_ms !== undefined) this.server_errors_until_ms = this.scheduler.clock.nowMs() + f.duration_ms;
         else this.pending_server_errors += f.count ?? 1;
         return;
+      case 'depeg':
+        for (const fn of [...this.depegListeners]) fn(f.bps ?? 0, f.duration_ms ?? 15_000);
+        return;
     }
   }
 
@@ -253,13 +265,13 @@ export class VenueFaults {
   }
 }
 
-export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'gap', 'delay', 'stale', 'reconnect', 'partial_fill', 'fail_tx', 'slow_land', 'drop_tx', 'rate_limit', 'server_error'];
+export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'gap', 'delay', 'stale', 'reconnect', 'partial_fill', 'fail_tx', 'slow_land', 'drop_tx', 'rate_limit', 'server_error', 'depeg'];
 
 /** Which one-shot faults each simulated venue acts on (anything else would be silently ignored, so the control API refuses it). */
 export const VENUE_FAULT_KINDS: Record<string, readonly FaultKind[]> = {
   coinbase: ['drop', 'gap', 'delay', 'stale', 'partial_fill', 'rate_limit', 'server_error'],
   gemini: ['drop', 'gap', 'delay', 'stale', 'partial_fill', 'rate_limit', 'server_error'],
-  bitstamp: ['drop', 'gap', 'delay', 'stale', 'reconnect', 'partial_fill', 'rate_limit', 'server_error'],
+  bitstamp: ['drop', 'gap', 'delay', 'stale', 'reconnect', 'partial_fill', 'rate_limit', 'server_error', 'depeg'],
   solana: ['drop', 'gap', 'delay', 'stale', 'fail_tx', 'slow_land', 'drop_tx', 'rate_limit', 'server_error'],
   jupiter: ['delay', 'rate_limit', 'server_error'],
 };

@@ -1,6 +1,9 @@
 import type { AssetSpec } from './assets.ts';
 import type { Rng } from './rng.ts';
 
+/** What a book needs to know about its instrument (an asset, or the USDC/USD stable book). */
+export type BookSpec = Pick<AssetSpec, 'price_decimals' | 'size_decimals' | 'half_spread_bps' | 'level_gap_bps' | 'level_notional'>;
+
 export type Side = 'bid' | 'ask';
 
 /** One level change: price in ticks, size in lots; size 0 deletes the level (absolute sizes, like every venue's L2). */
@@ -121,7 +124,7 @@ class ChangeSet {
   }
 }
 
-function levelSize(spec: AssetSpec, mid: number, rng: Rng): number {
+function levelSize(spec: BookSpec, mid: number, rng: Rng): number {
   const notional = spec.level_notional * Math.exp(0.7 * rng.normal() - 0.245);
   return Math.max(1, Math.round((notional / mid) * 10 ** spec.size_decimals));
 }
@@ -131,7 +134,7 @@ function levelSize(spec: AssetSpec, mid: number, rng: Rng): number {
  * deleted, the new touch is inserted, holes near the touch are filled, a few random levels are
  * resized, inserted or deleted, and the depth is trimmed or extended back to `depth_levels`.
  */
-export function evolveBook(book: Book, spec: AssetSpec, mid: number, rng: Rng, shape: BookShape = DEFAULT_BOOK_SHAPE): L2Change[] {
+export function evolveBook(book: Book, spec: BookSpec, mid: number, rng: Rng, shape: BookShape = DEFAULT_BOOK_SHAPE): L2Change[] {
   const scale = 10 ** spec.price_decimals;
   const midTicks = mid * scale;
   const half = Math.max(1, Math.round((midTicks * spec.half_spread_bps) / 1e4));
@@ -162,7 +165,7 @@ export function evolveBook(book: Book, spec: AssetSpec, mid: number, rng: Rng, s
   return cs.list();
 }
 
-function fillHoles(book: Book, cs: ChangeSet, side: Side, dir: number, gap: number, spec: AssetSpec, mid: number, rng: Rng, max: number): void {
+function fillHoles(book: Book, cs: ChangeSet, side: Side, dir: number, gap: number, spec: BookSpec, mid: number, rng: Rng, max: number): void {
   // Only the first few levels: a price jump leaves a hole at the touch that a real book refills at once.
   const levels = book.levels(side, 10);
   for (let i = 0; i + 1 < levels.length && book.count(side) < max + 5; i++) {
@@ -174,7 +177,7 @@ function fillHoles(book: Book, cs: ChangeSet, side: Side, dir: number, gap: numb
   }
 }
 
-function churn(book: Book, cs: ChangeSet, side: Side, dir: number, gap: number, spec: AssetSpec, mid: number, rng: Rng, shape: BookShape): void {
+function churn(book: Book, cs: ChangeSet, side: Side, dir: number, gap: number, spec: BookSpec, mid: number, rng: Rng, shape: BookShape): void {
   const ops = rng.int(0, shape.churn_ops_max);
   for (let k = 0; k < ops; k++) {
     const n = book.count(side);

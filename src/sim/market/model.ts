@@ -4,6 +4,7 @@ import { type AutoDislocations, type DislocationSpec, type TruthWindow, type Win
 import { Follower, type FollowerParams, Fundamental } from './price.ts';
 import { type Rng, streamRng } from './rng.ts';
 import type { Scheduler, Timer } from './scheduler.ts';
+import { StableMarket } from './stable.ts';
 
 export interface TradePrint {
   id: number;
@@ -98,6 +99,8 @@ export class MarketModel {
   private slot = 300_000_000;
   private nextWindow = 1;
   private sizer: WindowSizer | undefined;
+  /** USDC/USD (Bitstamp `usdcusd`), the engine's USD vs USDC basis; its depeg also moves the USDC-quoted pools. */
+  readonly usdc: StableMarket;
 
   constructor(private readonly opts: MarketOptions) {
     this.assets = opts.assets ?? ['SOL', 'BTC', 'ETH'];
@@ -120,6 +123,15 @@ export class MarketModel {
       };
       this.state.set(asset, { spec, fundamental: f, followers, books: { coinbase: mkBook('coinbase'), gemini: mkBook('gemini'), bitstamp: mkBook('bitstamp') } });
     }
+    // The stable book steps once per pool slot, driven by the model's own slot events: it starts,
+    // stops and replays with the model without a timer of its own.
+    this.usdc = new StableMarket(streamRng(opts.seed, 'stable:USDC'), now);
+    let stableSlot = -1;
+    this.listeners.add((e) => {
+      if (e.kind !== 'pool' || e.slot === stableSlot) return;
+      stableSlot = e.slot;
+      this.usdc.step(e.ts_ms);
+    });
   }
 
   start(): void {
@@ -160,7 +172,10 @@ export class MarketModel {
   }
 
   dexPrice(asset: Asset): number {
-    return this.st(asset).followers.dex.price(this.offset(asset, 'dex'));
+    // Pools quote in USDC: when USDC depegs to (1 + d) USD, the same USD price is 1/(1 + d) as many USDC.
+    const d = this.usdc.depegBps();
+    const usd = this.st(asset).followers.dex.price(this.offset(asset, 'dex'));
+    return d === 0 ? usd : usd / (1 + d / 1e4);
   }
 
   /** Mid of a CEX book in price units, or the DEX pool price. */

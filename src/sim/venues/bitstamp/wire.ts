@@ -1,8 +1,11 @@
-import { type Asset, type AssetSpec, formatPrice, formatSize } from '../../market/assets.ts';
-import type { Level } from '../../market/book.ts';
+import { type Asset, formatUnits } from '../../market/assets.ts';
+import type { BookSpec, Level } from '../../market/book.ts';
+
+/** What a Bitstamp book channel can carry here: a simulated asset against USD, or USDC against USD. */
+export type BitstampInstrument = Asset | 'USDC';
 
 /** Bitstamp pairs are lowercase with no separator (`btcusd`). */
-export function bitstampPair(asset: Asset): string {
+export function bitstampPair(asset: BitstampInstrument): string {
   return `${asset.toLowerCase()}usd`;
 }
 
@@ -12,8 +15,13 @@ export function pairAsset(pair: string, assets: readonly Asset[]): Asset | undef
   return a !== undefined && assets.includes(a) ? a : undefined;
 }
 
-export function levelRows(spec: AssetSpec, levels: Level[]): [string, string][] {
-  return levels.map((l) => [formatPrice(spec, l.price), formatSize(spec, l.size)]);
+/** `usdcusd` (the stable book every run has) or a simulated asset's pair. */
+export function pairInstrument(pair: string, assets: readonly Asset[]): BitstampInstrument | undefined {
+  return pair === 'usdcusd' ? 'USDC' : pairAsset(pair, assets);
+}
+
+export function levelRows(spec: BookSpec, levels: Level[]): [string, string][] {
+  return levels.map((l) => [formatUnits(l.price, spec.price_decimals), formatUnits(l.size, spec.size_decimals)]);
 }
 
 /** Bitstamp stamps book data with seconds and microseconds, both as strings. */

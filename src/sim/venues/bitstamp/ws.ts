@@ -1,11 +1,12 @@
 import type { WebSocket } from 'ws';
 import type { VenueFaults } from '../../faults.ts';
-import { type Asset, formatPrice, formatSize } from '../../market/assets.ts';
+import { formatUnits } from '../../market/assets.ts';
 import type { BookUpdate, MarketModel } from '../../market/model.ts';
 import type { Scheduler, Timer } from '../../market/scheduler.ts';
+import type { StableUpdate } from '../../market/stable.ts';
 import { Outbox } from '../../net/outbox.ts';
 import { StaleGate } from '../../net/stale-gate.ts';
-import { bitstampPair, bookStamp, levelRows, pairAsset } from './wire.ts';
+import { type BitstampInstrument, bitstampPair, bookStamp, levelRows, pairInstrument } from './wire.ts';
 
 export interface BitstampWsOptions {
   model: MarketModel;
@@ -21,28 +22,31 @@ const CHANNEL = /^(order_book|diff_order_book|live_trades)_([a-z]+)$/;
 /** One Bitstamp WebSocket v2 connection (`wss://ws.bitstamp.net`). */
 export function serveBitstampSocket(ws: WebSocket, o: BitstampWsOptions): void {
   const out = new Outbox(ws, o.scheduler, o.faults);
-  const subs = new Map<string, { kind: Kind; asset: Asset }>();
+  const subs = new Map<string, { kind: Kind; asset: BitstampInstrument }>();
   let reconnectTimer: Timer | undefined;
   const error = (message: string, code: number | null = null): void => out.send({ event: 'bts:error', channel: '', data: { code, message } });
 
-  const deliver = (e: BookUpdate): void => {
+  const deliver = (u: BookUpdate | StableUpdate): void => {
     if (o.faults.takeGap()) return;
-    const spec = o.model.spec(e.asset);
-    const pair = bitstampPair(e.asset);
-    const stamp = bookStamp(e.micros);
+    // The USDC/USD book (a StableUpdate, no trade prints) goes out exactly like an asset's book.
+    const book = 'kind' in u ? u : undefined;
+    const asset: BitstampInstrument = book?.asset ?? 'USDC';
+    const spec = book ? o.model.spec(book.asset) : o.model.usdc.spec;
+    const pair = bitstampPair(asset);
+    const stamp = bookStamp(u.micros);
     for (const [channel, s] of subs) {
-      if (s.asset !== e.asset) continue;
-      if (s.kind === 'diff_order_book' && e.changes.length > 0) {
-        const bids = e.changes.filter((c) => c.side === 'bid');
-        const asks = e.changes.filter((c) => c.side === 'ask');
+      if (s.asset !== asset) continue;
+      if (s.kind === 'diff_order_book' && u.changes.length > 0) {
+        const bids = u.changes.filter((c) => c.side === 'bid');
+        const asks = u.changes.filter((c) => c.side === 'ask');
         out.send({ event: 'data', channel, data: { ...stamp, bids: levelRows(spec, bids), asks: levelRows(spec, asks) } });
-      } else if (s.kind === 'order_book' && e.changes.length > 0) {
-        const snap = o.model.snapshot('bitstamp', e.asset, 100);
+      } else if (s.kind === 'order_book' && u.changes.length > 0) {
+        const snap = book ? o.model.snapshot('bitstamp', book.asset, 100) : o.model.usdc.snapshot(100);
         out.send({ event: 'data', channel, data: { ...stamp, bids: levelRows(spec, snap.bids), asks: levelRows(spec, snap.asks) } });
-      } else if (s.kind === 'live_trades') {
-        for (const t of e.trades) {
-          const price = formatPrice(spec, t.price);
-          const amount = formatSize(spec, t.size);
+      } else if (s.kind === 'live_trades' && book) {
+        for (const t of book.trades) {
+          const price = formatUnits(t.price, spec.price_decimals);
+          const amount = formatUnits(t.size, spec.size_decimals);
           out.send({
             event: 'trade',
             channel: `live_trades_${pair}`,
@@ -64,9 +68,12 @@ export function serveBitstampSocket(ws: WebSocket, o: BitstampWsOptions): void {
     }
   };
   // `order_book` snapshots are read from the live book when delivered, so held ones repeat the current top 100.
-  const gate = new StaleGate(o.faults, deliver);
+  const gate = new StaleGate<BookUpdate | StableUpdate>(o.faults, deliver);
   const offModel = o.model.onEvent((e) => {
     if (e.kind === 'book' && e.venue === 'bitstamp' && [...subs.values()].some((s) => s.asset === e.asset)) gate.push(e);
+  });
+  const offStable = o.model.usdc.onUpdate((u) => {
+    if ([...subs.values()].some((s) => s.asset === 'USDC')) gate.push(u);
   });
 
   const handle = (text: string): void => {
@@ -87,7 +94,7 @@ export function serveBitstampSocket(ws: WebSocket, o: BitstampWsOptions): void {
     if (typeof channel !== 'string') return error('Bad subscription string.');
     if (channel.startsWith('private-')) return error('Connection is unauthorized.', 4009);
     const cm = CHANNEL.exec(channel);
-    const asset = cm === null ? undefined : pairAsset(cm[2], o.model.assets);
+    const asset = cm === null ? undefined : pairInstrument(cm[2], o.model.assets);
     if (cm === null || asset === undefined) return error('Bad subscription string.');
     if (msg.event === 'bts:unsubscribe') {
       subs.delete(channel);
@@ -110,6 +117,7 @@ export function serveBitstampSocket(ws: WebSocket, o: BitstampWsOptions): void {
   ws.on('close', () => {
     reconnectTimer?.cancel();
     offModel();
+    offStable();
     offDrop();
     offReconnect();
     gate.close();
