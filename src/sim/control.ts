@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Eligibility } from './eligible.ts';
+import type { LoadSpec } from './load.ts';
 import { FAULT_KINDS, type FaultRequest, VENUE_FAULT_KINDS } from './faults.ts';
 import { ASSETS, CEX_VENUES } from './market/assets.ts';
 import type { DislocationSpec, TruthWindow } from './market/dislocations.ts';
@@ -39,6 +40,9 @@ const dislocationSchema = z.strictObject({
   delay_ms: z.number().nonnegative().optional(),
 });
 
+// `{book_updates_per_sec}` sets a load, `{book_updates_per_sec: 0}` or `{}` clears it.
+const loadSchema = z.strictObject({ book_updates_per_sec: z.number().nonnegative().optional() });
+
 export interface ControlDeps {
   seed: number;
   scenario: string | null;
@@ -51,6 +55,8 @@ export interface ControlDeps {
   health(): { ok: boolean };
   profiles(): Record<SimVenueName, VenueProfile>;
   configure(venue: SimVenueName, p: VenueProfile, merge: boolean): void;
+  setLoad(load: LoadSpec | null): void;
+  stats(): unknown;
 }
 
 type Reply = { status: number; body: unknown };
@@ -70,6 +76,13 @@ function post(deps: ControlDeps, path: string, body: unknown): Reply | undefined
     const p = dislocationSchema.safeParse(body);
     if (!p.success) return bad('BAD_DISLOCATION', p.error);
     return { status: 200, body: { ok: true, id: deps.dislocate(p.data) } };
+  }
+  if (path === '/sim/load') {
+    const p = loadSchema.safeParse(body);
+    if (!p.success) return bad('BAD_LOAD', p.error);
+    const rate = p.data.book_updates_per_sec ?? 0;
+    deps.setLoad(rate > 0 ? { book_updates_per_sec: rate } : null);
+    return { status: 200, body: { ok: true, load: rate > 0 ? { book_updates_per_sec: rate } : null } };
   }
   if (path === '/sim/profile') {
     const b = body as { venue?: unknown; replace?: unknown } | null;
@@ -101,6 +114,7 @@ export async function startControlServer(deps: ControlDeps, port?: number): Prom
         return sendJson(res, h.ok ? 200 : 503, h);
       }
       if (path === '/sim/healthz') return sendJson(res, 200, { ok: true });
+      if (path === '/sim/stats') return sendJson(res, 200, deps.stats());
       if (path === '/sim/profile') return sendJson(res, 200, deps.profiles());
     }
     if (req.method === 'POST') {

@@ -55,6 +55,12 @@ export class VenueFaults {
   server_errors_processed = false;
   /** Standing latency and fault rates (scenario / `POST /sim/profile`). */
   profile: VenueProfile = {};
+  /**
+   * WS frames and characters written on the venue's sockets (counted by `net/outbox.ts`, read by
+   * `/sim/health` and the load stats). Kept here because this is the one per-venue object every
+   * socket of the venue already holds.
+   */
+  readonly sent = { frames: 0, chars: 0 };
   private readonly dropListeners = new Set<() => void>();
   private readonly reconnectListeners = new Set<() => void>();
   private readonly resumeListeners = new Set<() => void>();

@@ -2,7 +2,8 @@ import { type Clock, systemClock } from '../shared/clock.ts';
 import { SIM_VENUES, startControlServer } from './control.ts';
 import { generateKeyring, type SimCredentials } from './credentials.ts';
 import { DEFAULT_ELIGIBILITY, type Eligibility, poolSizer } from './eligible.ts';
-import { healthReport } from './health.ts';
+import { healthReport, type SimStats } from './health.ts';
+import { LoadDriver, type LoadSpec } from './load.ts';
 import type { VenueProfile } from './profile.ts';
 import { ordersReport } from './report.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
@@ -51,6 +52,8 @@ export interface SimOptions {
   bitstamp?: { reconnect_grace_ms?: number };
   /** Extra wallets to fund on the simulated chain (SOL, wSOL and USDC ATAs); one is always generated. */
   solana?: { wallets?: WalletFunding[] };
+  /** Generate book traffic at this rate from the start (`load.ts`; wins over the scenario's `load`). */
+  load?: LoadSpec;
 }
 
 export interface SimUrls {
@@ -90,6 +93,10 @@ export interface Sim {
   /** The scenario this run was started with, if any. */
   scenario: Scenario | undefined;
   seed: number;
+  /** Step the market at a book-update rate (`load.ts`); null hands the ticks back to the model's timer. */
+  setLoad(load: LoadSpec | null): void;
+  /** Cumulative counters: book updates, frames sent per venue, this thread's CPU, the load driver's steps. */
+  stats(): SimStats;
   close(): Promise<void>;
 }
 
@@ -131,7 +138,9 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
   const engine = new MatchingEngine(market, venueFaults);
   const cbDeps = { model: market, engine, keys: keyring.coinbase };
   const closers: (() => Promise<void>)[] = [];
+  const driver = new LoadDriver(market);
   const closeAll = async (): Promise<void> => {
+    driver.stop();
     market.stop();
     for (const f of Object.values(venueFaults)) f.close();
     const results = await Promise.allSettled(closers.splice(0).reverse().map((c) => c()));
@@ -161,7 +170,7 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
     closers.push(jupiter.close);
     market.setSizer(poolSizer(market, chain, eligibility));
     const servers = { coinbase: coinbase.server, gemini: gemini.server, bitstamp: bitstamp.server, solana, jupiter };
-    const health = healthReport({ seed: opts.seed, scenario: scenario?.name ?? null, market, chain, scheduler, tick_ms: opts.tick_ms ?? scenario?.tick_ms ?? 100, servers, faults: venueFaults });
+    const health = healthReport({ seed: opts.seed, scenario: scenario?.name ?? null, market, chain, scheduler, tick_ms: opts.tick_ms ?? scenario?.tick_ms ?? 100, servers, faults: venueFaults, load: () => driver.stats() });
     closers.push(async () => health.close());
     const control = await startControlServer(
       {
@@ -176,12 +185,16 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
         health: () => health.report(),
         profiles: () => Object.fromEntries(SIM_VENUES.map((v) => [v, venueFaults[v].profile])) as Record<SimVenue, VenueProfile>,
         configure: (v, prof, merge) => venueFaults[v].configure(prof, merge),
+        setLoad: (l) => driver.set(l),
+        stats: () => health.stats(),
       },
       p.control,
     );
     closers.push(control.close);
     for (const d of [...(scenario?.dislocations.scheduled ?? []), ...(opts.dislocations ?? [])]) market.dislocate(d);
     market.start();
+    const load = opts.load ?? scenario?.load;
+    if (load !== undefined) driver.set(load);
     return {
       urls: {
         coinbase: { ws: coinbase.ws, ws_user: coinbase.ws_user, rest: coinbase.rest },
@@ -203,6 +216,8 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
       faults,
       scenario,
       seed: opts.seed,
+      setLoad: (l) => driver.set(l),
+      stats: () => health.stats(),
       close: closeAll,
     };
   } catch (e) {
@@ -212,6 +227,8 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
 }
 
 export type { FaultRequest } from './faults.ts';
+export type { SimStats } from './health.ts';
+export type { LoadSpec, LoadStats } from './load.ts';
 export type { Eligibility } from './eligible.ts';
 export type { VenueProfile } from './profile.ts';
 export { listScenarios, loadScenario, parseScenario, type Scenario, ScenarioError } from './scenario.ts';

@@ -53,6 +53,8 @@ export const scenarioSchema = z.strictObject({
       jupiter: PROFILE_SCHEMAS.jupiter.optional(),
     })
     .default({}),
+  /** Book traffic from the start (`load.ts`): every simulated CEX book together, updates per second. */
+  load: z.strictObject({ book_updates_per_sec: z.number().positive() }).optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema> & { name: string };

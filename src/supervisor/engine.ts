@@ -15,13 +15,19 @@ import {
 import { collectActorSeries } from './actor-metrics.ts';
 import { createMetrics } from './metrics.ts';
 import { exportSimCredentials, withSimUrls } from './sim-wiring.ts';
-import { startSim, type Sim, type SimOptions } from '../sim/index.ts';
+import type { Sim, SimOptions } from '../sim/index.ts';
+import { startSimHost, type SimHost } from '../sim/host/index.ts';
 import { Supervisor, type Incident } from './supervisor.ts';
 import { ACTOR_ENTRIES, buildTopology, type Topology } from './topology.ts';
 
 export interface Engine {
   supervisor: Supervisor;
-  /** The built-in simulators, in sim mode. */
+  /**
+   * The built-in simulators in sim mode, as the engine holds them: in their own worker thread by
+   * default, with asynchronous control calls (faults, load, stats, truth).
+   */
+  simHost: SimHost | undefined;
+  /** The in-process simulator object (`sim.in_process`), for tests that read the model; undefined when it runs in a worker. */
   sim: Sim | undefined;
   /** The config as running: in sim mode with the simulators' URLs filled in; live config edits applied. */
   config: Config;
@@ -40,8 +46,15 @@ export interface EngineOptions {
   retention?: Omit<RetentionOptions, 'now_ms'>;
   /** Folder of the built console (default `<package root>/dist-web`). */
   consoleDir?: string;
-  /** Extra simulator options in sim mode (scenario, injected dislocations, no random ones). */
-  sim?: Partial<Omit<SimOptions, 'seed' | 'clock'>>;
+  /**
+   * Extra simulator options in sim mode (scenario, injected dislocations, no random ones, load).
+   * `in_process`: run the simulators on the engine's main thread and expose them as `engine.sim`
+   * (tests that read the model's orders and chain). Default: true when `sim` options are given (the
+   * tests that pass them read `engine.sim`) or a `clock` (it cannot cross threads); false otherwise:
+   * `cambist start` runs the simulators in their own worker, so they never compete with the
+   * supervisor and the edge (the benchmarks ask for the worker with `in_process: false`).
+   */
+  sim?: Partial<Omit<SimOptions, 'seed' | 'clock'>> & { in_process?: boolean };
 }
 
 const RETENTION_EVERY_MS = 3_600_000;
@@ -82,13 +95,26 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
   const log = o.log;
   // Sim mode: start the venue simulators first and point the venues at their loopback URLs; the
   // connectors then run exactly as they would against the real venues.
-  const sim = o.config.mode === 'sim' ? await startSim({ scenario: o.config.sim.scenario, ...o.sim, seed: o.config.sim.seed, clock }) : undefined;
-  const simCfg = sim ? withSimUrls(o.config, sim.urls) : o.config;
+  const { in_process, ...simOpts } = o.sim ?? {};
+  const simHost =
+    o.config.mode === 'sim'
+      ? await startSimHost(
+          { scenario: o.config.sim.scenario, ...simOpts, seed: o.config.sim.seed, clock },
+          {
+            in_process: in_process ?? (o.sim !== undefined || o.clock !== undefined),
+            // Crash-only: the simulator is not restarted (its seeded state would not resume); the
+            // feeds go stale and say so on /v1/status. The engine keeps serving its console.
+            onExit: (x) => log.error({ code: x.code, err: x.error }, 'the simulator worker exited; market data has stopped'),
+          },
+        )
+      : undefined;
+  const sim = simHost?.local;
+  const simCfg = simHost ? withSimUrls(o.config, simHost.info.urls) : o.config;
   // Our own copy of the asset list: live config edits replace entries in it, never the caller's.
   let cfg: Config = { ...simCfg, assets: [...simCfg.assets] };
-  if (sim) {
-    exportSimCredentials(cfg, sim);
-    log.info({ control: sim.urls.control, seed: cfg.sim.seed }, 'simulators running');
+  if (simHost) {
+    exportSimCredentials(cfg, { credentials: simHost.info.credentials, solana: { wallet: simHost.info.wallet } });
+    log.info({ control: simHost.info.urls.control, seed: cfg.sim.seed, thread: simHost.thread }, 'simulators running');
   }
   mkdirSync(cfg.data_dir, { recursive: true });
   const secret = loadJwtSecret(cfg.data_dir);
@@ -96,7 +122,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
   try {
     store = await openEngineStore(cfg);
   } catch (e) {
-    await sim?.close();
+    await simHost?.close();
     throw e;
   }
   const supervisor = new Supervisor({ config: cfg, topology: o.topology ?? buildTopology(cfg), log, clock });
@@ -255,7 +281,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
       incidents: supervisor.incidents,
       rings: supervisor.ringStatus(),
       feeds,
-      sim: sim ? { control_url: sim.urls.control, seed: cfg.sim.seed } : null,
+      sim: simHost ? { control_url: simHost.info.urls.control, seed: cfg.sim.seed, thread: simHost.thread } : null,
     }),
     control: async (cmd: ControlBody, who: string) => {
       if (cmd.action === 'restart') throw new CambistError('CONTROL_BAD_ACTION', 'restart goes through restart()');
@@ -308,7 +334,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
   } catch (e) {
     await closeServer();
     await store.close();
-    await sim?.close();
+    await simHost?.close();
     throw e;
   }
 
@@ -328,6 +354,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
   let stopped: Promise<void> | undefined;
   return {
     supervisor,
+    simHost,
     sim,
     get config() {
       return cfg;
@@ -346,7 +373,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
         await retentionRun;
         await incidentWrites;
         await store.close();
-        await sim?.close();
+        await simHost?.close();
       })()),
   };
 }

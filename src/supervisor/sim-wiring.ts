@@ -1,5 +1,12 @@
 import type { Config } from '../shared/config/index.ts';
-import type { Sim, SimUrls } from '../sim/index.ts';
+import type { SimCredentials } from '../sim/credentials.ts';
+import type { SimUrls } from '../sim/index.ts';
+
+/** What the credentials export needs: a `Sim`, or the worker-hosted simulator's `SimHost.info` shaped the same. */
+export interface SimSecrets {
+  credentials: SimCredentials;
+  solana: { wallet: { secretKey: Uint8Array } };
+}
 
 /**
  * In sim mode the venues' `sim` URLs default to the simulators started with the engine. A URL the
@@ -26,7 +33,7 @@ export function withSimUrls(cfg: Config, urls: SimUrls): Config {
  * environment at spawn), so the executors read credentials from the environment in every mode —
  * one code path — and a real key that happens to be set can never reach a simulator.
  */
-export function exportSimCredentials(cfg: Config, sim: Sim, env: NodeJS.ProcessEnv = process.env): void {
+export function exportSimCredentials(cfg: Config, sim: SimSecrets, env: NodeJS.ProcessEnv = process.env): void {
   const c = sim.credentials;
   const v = cfg.venues;
   env[v.coinbase.credentials.key_name_env!] = c.coinbase.es256.key_name;

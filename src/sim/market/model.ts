@@ -93,6 +93,8 @@ export class MarketModel {
   private readonly shape: BookShape;
   private readonly trade_prob: number;
   private timers: Timer[] = [];
+  private tickTimer: Timer | undefined;
+  private external = false;
   private seq = 0;
   private last_micros = 0;
   private trade_id = 1;
@@ -136,13 +138,37 @@ export class MarketModel {
 
   start(): void {
     if (this.timers.length > 0) return;
-    this.timers.push(this.opts.scheduler.every(this.tick_ms, () => this.step()));
+    // Tick before slot: at an instant where both are due, the pools see that tick's prices.
+    if (!this.external) this.tickTimer = this.opts.scheduler.every(this.tick_ms, () => this.step());
     this.timers.push(this.opts.scheduler.every(this.slot_ms, () => this.emitPools()));
   }
 
   stop(): void {
     for (const t of this.timers) t.cancel();
     this.timers = [];
+    this.tickTimer?.cancel();
+    this.tickTimer = undefined;
+  }
+
+  /**
+   * Hand the book ticks to an outside driver (the load generator, `load.ts`), which calls
+   * `step(dt_ms)` at its own rate; `false` gives them back to the model's `tick_ms` timer. Both at
+   * once would run model time faster than wall time. Pool slots stay on their own timer either way.
+   */
+  setExternalStepping(on: boolean): void {
+    this.external = on;
+    const running = this.timers.length > 0;
+    if (on) {
+      this.tickTimer?.cancel();
+      this.tickTimer = undefined;
+    } else if (running && this.tickTimer === undefined) {
+      this.tickTimer = this.opts.scheduler.every(this.tick_ms, () => this.step());
+    }
+  }
+
+  /** Books per step: every simulated (CEX venue, asset) book publishes one update per step. */
+  get booksPerStep(): number {
+    return CEX_VENUES.length * this.assets.length;
   }
 
   /** Measures each active window's eligible size every tick (set once the pools exist). */
@@ -241,15 +267,19 @@ export class MarketModel {
     return fills;
   }
 
-  /** One model tick; public so a test can drive the model without a scheduler. */
-  step(): void {
+  /**
+   * One model tick of `dt_ms` model time (default `tick_ms`); public so a test can drive the model
+   * without a scheduler, and so the load generator can tick faster with a shorter `dt_ms` while
+   * model time keeps pace with wall time.
+   */
+  step(dt_ms: number = this.tick_ms): void {
     const now = this.opts.scheduler.clock.nowMs();
     this.advanceWindows(now);
-    this.maybeAutoDislocate();
+    this.maybeAutoDislocate(dt_ms);
     for (const asset of this.assets) {
       const st = this.st(asset);
-      st.fundamental.step(this.tick_ms);
-      for (const v of [...CEX_VENUES, 'dex'] as const) st.followers[v].step(st.fundamental.price, this.tick_ms);
+      st.fundamental.step(dt_ms);
+      for (const v of [...CEX_VENUES, 'dex'] as const) st.followers[v].step(st.fundamental.price, dt_ms);
       for (const v of CEX_VENUES) {
         const bs = st.books[v];
         const target = st.followers[v].price(this.offset(asset, v));
@@ -338,11 +368,11 @@ export class MarketModel {
     }
   }
 
-  private maybeAutoDislocate(): void {
+  private maybeAutoDislocate(dt_ms: number): void {
     const a = this.opts.auto_dislocations;
     if (a === undefined) return;
     const r = this.dislocRng;
-    if (!r.chance(this.tick_ms / a.mean_interval_ms)) return;
+    if (!r.chance(dt_ms / a.mean_interval_ms)) return;
     // Restricted lists are drawn from with the same number of draws, so an unrestricted run is unchanged.
     const assets = a.assets?.filter((x) => this.state.has(x)) ?? this.assets;
     const venues: readonly Venue[] = a.venues ?? [...CEX_VENUES, 'dex'];

@@ -19,7 +19,11 @@ export class Outbox {
   ) {}
 
   send(msg: unknown): void {
-    const text = JSON.stringify(msg);
+    this.sendText(JSON.stringify(msg));
+  }
+
+  /** A message already serialised (one JSON value), for senders that build hot messages from cached parts. */
+  sendText(text: string): void {
     const delay = this.faults.wsDelayMs();
     if (delay <= 0 && this.queue.length === 0) {
       this.write(text);
@@ -50,6 +54,8 @@ export class Outbox {
     if (!isOpen(this.ws)) return;
     corkUntilNextTick(this.ws);
     this.ws.send(text);
+    this.faults.sent.frames++;
+    this.faults.sent.chars += text.length;
   }
 }
 

@@ -6,7 +6,7 @@ import type { Scheduler, Timer } from '../../market/scheduler.ts';
 import type { StableUpdate } from '../../market/stable.ts';
 import { Outbox } from '../../net/outbox.ts';
 import { StaleGate } from '../../net/stale-gate.ts';
-import { type BitstampInstrument, bitstampPair, bookStamp, levelRows, pairInstrument } from './wire.ts';
+import { type BitstampInstrument, bitstampPair, bookStamp, levelRows, levelRowsJson, pairInstrument } from './wire.ts';
 
 export interface BitstampWsOptions {
   model: MarketModel;
@@ -42,7 +42,8 @@ export function serveBitstampSocket(ws: WebSocket, o: BitstampWsOptions): void {
         out.send({ event: 'data', channel, data: { ...stamp, bids: levelRows(spec, bids), asks: levelRows(spec, asks) } });
       } else if (s.kind === 'order_book' && u.changes.length > 0) {
         const snap = book ? o.model.snapshot('bitstamp', book.asset, 100) : o.model.usdc.snapshot(100);
-        out.send({ event: 'data', channel, data: { ...stamp, bids: levelRows(spec, snap.bids), asks: levelRows(spec, snap.asks) } });
+        // Same text as JSON.stringify of {event, channel, data: {timestamp, microtimestamp, bids, asks}}, built from cached rows.
+        out.sendText(`{"event":"data","channel":${JSON.stringify(channel)},"data":{"timestamp":"${stamp.timestamp}","microtimestamp":"${stamp.microtimestamp}","bids":${levelRowsJson(spec, snap.bids)},"asks":${levelRowsJson(spec, snap.asks)}}}`);
       } else if (s.kind === 'live_trades' && book) {
         for (const t of book.trades) {
           const price = formatUnits(t.price, spec.price_decimals);
