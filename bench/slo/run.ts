@@ -6,7 +6,7 @@ import type { Logger } from '../../src/shared/log.ts';
 import type { EngineOptions, Engine } from '../../src/supervisor/engine.ts';
 import type { TruthWindow } from '../../src/sim/index.ts';
 import { Progress } from './progress.ts';
-import { DEFAULT_LATENCY, NO_LATENCY, RateDriver, applyLatency, scheduleWindows, type LatencyModel, type Scenario } from './scenario.ts';
+import { DEFAULT_LATENCY, NO_LATENCY, applyLatency, scheduleWindows, type LatencyModel, type Scenario } from './scenario.ts';
 import { captureFigures, loadRecords, tradeFigures } from './scoring.ts';
 import { bucketPercentiles, bucketTotal, diffBuckets, parseBuckets, sumSeries, type Buckets, type Percentiles } from './stats.ts';
 
@@ -81,14 +81,12 @@ const READY_TIMEOUT_MS = 90_000;
 /** Trades fired at the end of the run get this long to fill before the store is read. */
 const SETTLE_MS = 2_500;
 
-/** The model's own tick for a rate: one step updates `books` books; the timer cannot go below 1 ms. */
-export function modelTickMs(rate: number, books: number): number {
-  return Math.min(100, Math.max(1, Math.round((1000 * books) / rate)));
-}
-
-/** Updates/s the driver must add on top of the model's own timer. */
-function extraRate(rate: number, books: number, tick_ms: number): number {
-  return Math.max(0, rate - (books * 1000) / tick_ms);
+/**
+ * The simulator's load for a rate the engine should receive: every step of the model updates each
+ * simulated book (3 CEX venues × the simulated assets), of which the engine subscribes to `subscribed`.
+ */
+export function simLoad(rate: number, modelBooks: number, subscribed: number): { book_updates_per_sec: number } {
+  return { book_updates_per_sec: (rate * modelBooks) / Math.max(1, subscribed) };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -139,27 +137,26 @@ export async function runSlo(o: SloOptions, deps: SloDeps): Promise<SloRaw> {
   progress.status('starting engine');
   const t0 = performance.now();
   const enabled = config.assets.filter((a) => a.enabled);
-  const booksPerStep = Math.max(1, enabled.reduce((n, a) => n + a.cex_routes.filter((r) => config.venues[r.venue].enabled).length, 0));
-  const tick_ms = modelTickMs(o.rate, booksPerStep);
+  const subscribed = Math.max(1, enabled.reduce((n, a) => n + a.cex_routes.filter((r) => config.venues[r.venue].enabled).length, 0));
+  const modelBooks = 3 * enabled.length;
   const engine = await deps.startEngine({
     config,
     log,
     // Only the traded assets are simulated (each model step evolves every simulated book), the
-    // model ticks as fast as the rate needs, and in the windows scenario the ground truth is
-    // exactly the scheduled windows.
-    sim: { assets: enabled.map((a) => a.asset as 'SOL' | 'BTC' | 'ETH'), tick_ms, ...(o.scenario === 'windows' ? { auto_dislocations: false as const } : {}) },
+    // simulators run in their own worker thread with their load generator, and in the windows
+    // scenario the ground truth is exactly the scheduled windows.
+    sim: { in_process: false, assets: enabled.map((a) => a.asset as 'SOL' | 'BTC' | 'ETH'), ...(o.scenario === 'windows' ? { auto_dislocations: false as const } : {}) },
   });
   const engineStart = (performance.now() - t0) / 1000;
-  let driver: RateDriver | undefined;
+  const sim = engine.simHost;
+  let steps = 0;
   try {
-    const sim = engine.sim;
     if (!sim) throw new Error('the engine started no simulator (bench needs sim mode)');
-    applyLatency(sim, o.latency);
+    await applyLatency(sim, o.latency);
     await waitReady(engine, progress);
-    driver = new RateDriver(sim, extraRate(o.rate, booksPerStep, tick_ms), booksPerStep);
-    driver.start();
+    await sim.setLoad(simLoad(o.rate, modelBooks, subscribed));
     // Windows start after the warm-up and end before the run does, so each is wholly measured.
-    scheduleWindows(sim, o.scenario, o.warmup_s * 1000 + 500, o.duration_s * 1000 - 1_500);
+    await scheduleWindows(sim, o.scenario, o.warmup_s * 1000 + 500, o.duration_s * 1000 - 1_500);
     await progress.wait(o.warmup_s * 1000, 'warm-up');
 
     const samples: Sample[] = [];
@@ -192,20 +189,20 @@ export async function runSlo(o: SloOptions, deps: SloDeps): Promise<SloRaw> {
 
     let stress: PhaseFigures | null = null;
     if (o.stress_rate > 0 && o.stress_duration_s > 0) {
-      // The model keeps its tick; the driver adds the steps the stress rate needs beyond it.
-      driver.setRate(extraRate(o.stress_rate, booksPerStep, tick_ms));
+      steps += (await sim.stats()).load?.steps ?? 0;
+      await sim.setLoad(simLoad(o.stress_rate, modelBooks, subscribed));
       await sleep(500);
       const s0 = await scrape(engine.url);
       const ts0 = performance.now();
       await sampleLoop(o.stress_duration_s, 'stress', o.duration_s);
       stress = phase(s0, await scrape(engine.url), (performance.now() - ts0) / 1000);
     }
-    driver.stop();
+    steps += (await sim.stats()).load?.steps ?? 0;
+    await sim.setLoad(null);
     progress.status('settling');
     await sleep(SETTLE_MS);
     const metricsText = await scrape(engine.url);
-    const truthRes = await fetch(`${sim.urls.control}/sim/truth`);
-    const truth = ((await truthRes.json()) as { windows: TruthWindow[] }).windows;
+    const truth: TruthWindow[] = await sim.truth();
     const { trades, windows } = await loadRecords(engine.store, from_ms - 60_000, Date.now() + 1);
     progress.done();
     return {
@@ -220,13 +217,12 @@ export async function runSlo(o: SloOptions, deps: SloDeps): Promise<SloRaw> {
       capture: captureFigures(engine.config, truth, trades, windows, from_ms, to_ms),
       rss_max_mb: rssMax / 2 ** 20,
       config: engine.config,
-      steps: driver.stepsDone,
+      steps,
       engine_start_s: engineStart,
       metrics_text: metricsText,
       control: engine.supervisor.controlStatus(),
     };
   } finally {
-    driver?.stop();
     progress.done();
     await engine.stop();
     rmSync(dataDir, { recursive: true, force: true });
