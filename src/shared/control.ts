@@ -21,6 +21,8 @@ export const ControlReason = {
   escalation: 5,
   riskCap: 6,
   unhedged: 7,
+  /** The USD vs USDC basis is beyond the asset's `max_basis_bps` (a stablecoin depeg). */
+  basis: 8,
 } as const;
 export type ControlReasonName = keyof typeof ControlReason;
 const REASON_NAMES = Object.keys(ControlReason) as ControlReasonName[];

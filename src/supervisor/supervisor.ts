@@ -29,6 +29,12 @@ export interface ActorStatus {
   last_error: string | null;
 }
 
+/** Automatic pauses that their own gate lifts again, and when (the incident says so); others wait for an operator. */
+const AUTO_RESUMES: Partial<Record<ControlRequest['reason'], string>> = {
+  staleFeed: 'automatically when every feed is fresh again',
+  basis: 'automatically when the USD vs USDC basis is back inside its limit',
+};
+
 export type ControlAction = 'pause' | 'resume' | 'observe_only_on' | 'observe_only_off' | 'kill' | 'resume_after_kill';
 
 export interface ControlCommand {
@@ -282,7 +288,7 @@ export class Supervisor {
       case 'pause':
         if (!cur.paused) {
           this.control.set(scope, ControlFlag.paused, true, req.reason, nowSec);
-          trip('pause', req.reason === 'staleFeed' ? 'automatically when every feed is fresh again' : 'an operator resume');
+          trip('pause', AUTO_RESUMES[req.reason] ?? 'an operator resume');
         }
         break;
       case 'resume':

@@ -3,7 +3,7 @@ import { coinbaseMarketDataId } from '../actors/venues/coinbase/symbols.ts';
 import { geminiV2Symbol } from '../actors/venues/gemini/symbols.ts';
 import type { Config } from '../shared/config/index.ts';
 import { CambistError } from '../shared/errors.ts';
-import { Venue } from '../shared/messages/enums.ts';
+import { BASIS_ASSET, Venue } from '../shared/messages/enums.ts';
 import { routeName, type SignalSlice } from '../actors/signal/slice.ts';
 import type { ExecutorActorSlice } from '../actors/executor/slice.ts';
 import type { RingPolicy } from '../shared/ring/index.ts';
@@ -79,7 +79,19 @@ export interface FeedSlice {
   reconnect_max_ms: number;
   record_dir: string | null;
   seed: number;
-  routes: { asset: string; asset_index: number; symbol: string; depth: number }[];
+  /**
+   * `to`: the signals that receive this book, when not just `asset`'s (the basis book: asset `USDC`,
+   * index `BASIS_ASSET`, goes to every asset whose CEX and DEX quotes differ).
+   */
+  routes: { asset: string; asset_index: number; symbol: string; depth: number; to?: string[] }[];
+}
+
+/** Where the observed basis comes from: `bitstamp:usdcusd` → venue and market-data symbol. */
+const BASIS_SOURCES = { 'bitstamp:usdcusd': { venue: 'bitstamp', symbol: 'usdcusd' } } as const;
+
+/** The asset's PnL converts DEX amounts into its CEX quote (USD per USDC). */
+function needsBasis(a: Config['assets'][number]): boolean {
+  return a.quote !== a.dex_route.quote;
 }
 
 /** One DEX route the Solana feed quotes: a pool of one asset's `dex_route.pools` (`route` = its index there). */
@@ -163,6 +175,11 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
   };
 
   const assets = cfg.assets.map((a, index) => ({ a, index })).filter(({ a }) => a.enabled);
+  const basisSource = cfg.basis.source === 'fixed' ? null : BASIS_SOURCES[cfg.basis.source];
+  const basisAssets = basisSource ? assets.filter(({ a }) => needsBasis(a)).map(({ a }) => a.asset) : [];
+  // A CEX venue feeds an asset's signal when the asset trades there, or when it carries the basis.
+  const feedsAsset = (v: 'coinbase' | 'gemini' | 'bitstamp', a: Config['assets'][number]) =>
+    a.cex_routes.some((r) => r.venue === v) || (basisSource?.venue === v && basisAssets.includes(a.asset));
   place({ name: 'recorder', kind: 'recorder', slice: { store: cfg.store, data_dir: cfg.data_dir, assets: cfg.assets.map((a) => ({ asset: a.asset, dex_routes: a.dex_route.pools.map((p, i) => routeName(p.program, i)), quote: a.quote, dex_quote: a.dex_route.quote })) }, mode: 'async', rank: 0 }, 'recorder');
   for (const { a, index } of assets) {
     const sol = cfg.venues.solana;
@@ -228,20 +245,23 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
       sizing: a.sizing,
       max_trades_per_window: a.risk.max_trades_per_window,
       gates: { stale_pause_ms: a.risk.stale_pause_ms, anomaly_sigma: a.risk.anomaly_sigma, anomaly_window_sec: a.risk.anomaly_window_sec },
+      // Observed with the venue disabled (a config the schema refuses) stays observed: it never
+      // arrives, so the signal treats it as stale and never trades on a basis it cannot see.
+      basis: needsBasis(a) ? { source: cfg.basis.source, usd_per_usdc: cfg.basis.fixed_usd_per_usdc, stale_ms: cfg.basis.stale_ms } : null,
       store: { kind: cfg.store.kind, data_dir: cfg.data_dir, mongodb_url_env: cfg.store.mongodb_url_env },
     };
     place({ name: `signal:${a.asset}`, kind: 'signal', slice, mode: 'blocking', rank: 2 }, 'signal');
   }
-  const cexVenues = (['coinbase', 'gemini', 'bitstamp'] as const).filter(
-    (v) => cfg.venues[v].enabled && assets.some(({ a }) => a.cex_routes.some((r) => r.venue === v)),
-  );
+  const cexVenues = (['coinbase', 'gemini', 'bitstamp'] as const).filter((v) => cfg.venues[v].enabled && assets.some(({ a }) => feedsAsset(v, a)));
   for (const v of cexVenues) {
     const vc = cfg.venues[v];
     const urls = vc.urls[cfg.mode];
     if (!urls) throw new CambistError('CONFIG_NO_URL', `venues.${v}.urls.${cfg.mode} is not set: ${v} has no URL for ${cfg.mode} mode`);
     const routes = assets.flatMap(({ a, index }) =>
       a.cex_routes.filter((r) => r.venue === v).map((r) => ({ asset: a.asset, asset_index: index, symbol: marketDataSymbol(r), depth: r.book_depth_levels })),
-    );
+    ) as FeedSlice['routes'];
+    // The basis book rides the same socket as a pseudo asset; its top level is all the signal reads.
+    if (basisSource?.venue === v && basisAssets.length > 0) routes.push({ asset: 'USDC', asset_index: BASIS_ASSET, symbol: basisSource.symbol, depth: 1, to: basisAssets });
     const slice: FeedSlice = {
       venue: v,
       ws_url: urls.ws,
@@ -296,7 +316,7 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
 
   const r = cfg.rings;
   for (const { a } of assets) {
-    for (const v of cexVenues) if (a.cex_routes.some((c) => c.venue === v)) ring(`feed:${v}`, `signal:${a.asset}`, 'drop-oldest', r.market_data_bytes);
+    for (const v of cexVenues) if (feedsAsset(v, a)) ring(`feed:${v}`, `signal:${a.asset}`, 'drop-oldest', r.market_data_bytes);
     ring('feed:solana', `signal:${a.asset}`, 'drop-oldest', r.market_data_bytes);
     ring(`signal:${a.asset}`, `executor:${a.asset}`, 'reject', r.command_bytes);
     ring(`executor:${a.asset}`, `signal:${a.asset}`, 'reject', r.command_bytes);

@@ -27,7 +27,9 @@ runActor<FeedSlice>((ctx) => {
   for (const [name, out] of ctx.outputs) {
     const to = name.split('->')[1] ?? '';
     if (to === 'recorder') healthOutputs.push(out);
-    for (const r of s.routes) if (to === `signal:${r.asset}`) assetOutputs.set(r.asset_index, [...(assetOutputs.get(r.asset_index) ?? []), out]);
+    for (const r of s.routes) {
+      if ((r.to ?? [r.asset]).some((a) => to === `signal:${a}`)) assetOutputs.set(r.asset_index, [...(assetOutputs.get(r.asset_index) ?? []), out]);
+    }
   }
   // Reconnect jitter is the only randomness here; seed it per venue so runs replay.
   let h = s.seed;

@@ -1,6 +1,6 @@
 import { CambistError } from '../../shared/errors.ts';
 import {
-  ExecResult, FeedHealth, Inventory, Kind, Opportunity, WindowEvent, WindowEventType, kindAt, venueName,
+  BASIS_ASSET, ExecResult, FeedHealth, Inventory, Kind, Opportunity, WindowEvent, WindowEventType, kindAt, venueName,
 } from '../../shared/messages/index.ts';
 import type { Memory } from '../../shared/ring/index.ts';
 import { openStore, type Store } from '../../shared/store/index.ts';
@@ -85,7 +85,7 @@ export function recorderActor(open: OpenRecorderStore = openConfiguredStore): Ac
         case Kind.FeedHealth: {
           feed.read(mem, off, len);
           received[3]!++;
-          const asset = feed.asset === 0xffff ? 'all' : names.asset(feed.asset);
+          const asset = feed.asset === 0xffff ? 'all' : feed.asset === BASIS_ASSET ? 'USDC' : names.asset(feed.asset);
           feeds.set(`venue="${venueName(feed.venue)}",asset="${asset}"`, { state: feed.state, staleness_ms: feed.stalenessMs, resyncs: feed.resyncs });
           break;
         }

@@ -46,7 +46,7 @@ export interface ControlRequest {
   type: 'control-request';
   scope: { asset?: string; venue?: string } | null;
   action: 'pause' | 'resume' | 'observe_only_on' | 'kill';
-  reason: 'staleFeed' | 'predictionError' | 'anomaly' | 'riskCap' | 'unhedged';
+  reason: 'staleFeed' | 'predictionError' | 'anomaly' | 'riskCap' | 'unhedged' | 'basis';
   detail: string;
 }
 

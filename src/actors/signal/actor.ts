@@ -50,6 +50,14 @@ runActor<SignalSlice>(async (ctx) => {
       };
       for (const [name, id] of [['coinbase', 1], ['gemini', 2], ['bitstamp', 3]] as const) c[`books_${name}`] = s.bookUpdates[id]!;
       c.pool_updates = s.poolUpdates.reduce((a, b) => a + b, 0);
+      if (ctx.slice.basis) {
+        // The USD per USDC the PnL is converted at right now, and how far it is from par.
+        const usd = engine.usdPerUsdc();
+        c.basis_updates = s.basisUpdates;
+        c[`cambist_basis_usd_per_usdc{asset="${ctx.slice.asset}"}`] = usd;
+        c[`cambist_basis_bps{asset="${ctx.slice.asset}"}`] = (usd - 1) * 1e4;
+        c[`cambist_basis_age_seconds{asset="${ctx.slice.asset}"}`] = s.basisRecvUs > 0 ? (ctx.clock.monoUs() - s.basisRecvUs) / 1e6 : -1;
+      }
       return c;
     },
   };

@@ -12,7 +12,7 @@ import { dexMaxBase, netPnl, visibleDepth, type LegCosts } from './evaluate.ts';
 import { MAX_POINTS, MarketState } from './market-state.ts';
 import type { SignalSlice } from './slice.ts';
 import { WindowTracker, type Window } from './windows.ts';
-import { AnomalyGate, StaleGate } from './gates.ts';
+import { AnomalyGate, BasisGate, StaleGate, basisBps } from './gates.ts';
 import type { ControlRequest } from '../runtime/protocol.ts';
 
 const SOLANA = Venue.solana;
@@ -45,7 +45,7 @@ export class SignalEngine {
   readonly tickToSignal = new LatencyHistogram();
   /** Venue frame stamp (exchange time) → decision, for venues that stamp frames (Coinbase). */
   readonly frameToSignal = new LatencyHistogram();
-  private readonly costs: LegCosts = { takerFeeBps: 0, haircutPct: 0, fixedCostQuote: 0 };
+  private readonly costs: LegCosts = { takerFeeBps: 0, haircutPct: 0, fixedCostQuote: 0, usdPerDexQuote: 1 };
   private readonly costOut = new Float64Array(2);
   private readonly lastOpportunityMs = new Float64Array(64);
   private readonly inFlight = new Map<string, number>();
@@ -56,6 +56,7 @@ export class SignalEngine {
   private seq = 0;
   private readonly staleGate: StaleGate;
   private readonly anomalyGate = new AnomalyGate();
+  private readonly basisGate = new BasisGate();
   private readonly ages: number[] = [];
   private readonly mids: number[] = [];
   evaluations = 0;
@@ -110,10 +111,12 @@ export class SignalEngine {
     this.ages.length = 0;
     for (const v of this.slice.venues) this.ages.push(s.bookRecvUs[v.venue_id]! > 0 ? (nowUs - s.bookRecvUs[v.venue_id]!) / 1000 : Infinity);
     for (const r of this.slice.routes) this.ages.push(s.poolRecvUs[r.route]! > 0 ? (nowUs - s.poolRecvUs[r.route]!) / 1000 : Infinity);
+    if (this.basisObserved()) this.ages.push(this.basisAgeMs(nowUs));
     const t = this.staleGate.check(this.ages, g.stale_pause_ms, nowUs);
     const scope = { asset: this.slice.asset };
     if (t === 'pause') ask({ scope, action: 'pause', reason: 'staleFeed', detail: `a required feed for ${this.slice.asset} has been stale for more than ${g.stale_pause_ms} ms` });
     else if (t === 'resume') ask({ scope, action: 'resume', reason: 'staleFeed', detail: `every feed for ${this.slice.asset} is fresh again` });
+    this.sweepBasis(nowMs, nowUs, ask);
     // Anomaly gate on the median mid across venues: one dislocated venue (the opportunity itself)
     // does not move the median; a market-wide jump does.
     this.mids.length = 0;
@@ -129,6 +132,54 @@ export class SignalEngine {
     if (this.anomalyGate.sample(median, nowMs, g)) {
       ask({ scope, action: 'pause', reason: 'anomaly', detail: `${this.slice.asset} moved more than ${g.anomaly_sigma} σ within ${g.anomaly_window_sec} s` });
     }
+  }
+
+  /**
+   * USD per USDC for this tick's PnL: the observed basis book's mid, else (fixed source, or nothing
+   * observed yet, which the stale gate refuses to trade on) the configured value; 1 when both legs
+   * quote in one currency.
+   */
+  usdPerUsdc(): number {
+    const b = this.slice.basis;
+    if (!b) return 1;
+    const s = this.state;
+    if (b.source !== 'fixed' && s.basisRecvUs > 0) return (s.basisBid + s.basisAsk) / 2;
+    return b.usd_per_usdc;
+  }
+
+  private basisObserved(): boolean {
+    return this.slice.basis !== null && this.slice.basis.source !== 'fixed';
+  }
+
+  /** Age of the observed basis in ms (Infinity before the first one); 0 when it is not observed. */
+  private basisAgeMs(nowUs: number): number {
+    if (!this.basisObserved()) return 0;
+    const t = this.state.basisRecvUs;
+    return t > 0 ? (nowUs - t) / 1000 : Infinity;
+  }
+
+  private basisStaleMs(): number {
+    return this.slice.basis?.stale_ms ?? Infinity;
+  }
+
+  /** The depeg gate's pause and resume (strings only on a transition). */
+  private sweepBasis(nowMs: number, nowUs: number, ask: NonNullable<SignalOutputs['requestControl']>): void {
+    const b = this.slice.basis;
+    if (!b) return;
+    const observed = this.basisObserved();
+    // Nothing observed yet, or stale: the stale gate owns that; hold the last decision.
+    const age = this.basisAgeMs(nowUs);
+    const bps = observed && !(age <= b.stale_ms) ? NaN : basisBps(this.usdPerUsdc());
+    const limit = this.slice.signal.max_basis_bps;
+    const assetPaused = (this.control.effective(this.slice.asset_index) & (ControlFlag.paused | ControlFlag.killed)) !== 0;
+    const t = this.basisGate.check(bps, limit, nowMs, assetPaused);
+    if (t === null) return;
+    const where = observed ? b.source : 'fixed in config';
+    const usd = this.usdPerUsdc().toFixed(5);
+    const scope = { asset: this.slice.asset };
+    const signed = `${bps >= 0 ? '+' : ''}${bps.toFixed(1)}`;
+    if (t === 'pause') ask({ scope, action: 'pause', reason: 'basis', detail: `USD vs USDC basis ${signed} bps (1 USDC = ${usd} USD, ${where}) is beyond the ±${limit} bps limit (signal.max_basis_bps)` });
+    else ask({ scope, action: 'resume', reason: 'basis', detail: `USD vs USDC basis back inside ±${limit} bps: ${signed} bps (1 USDC = ${usd} USD)` });
   }
 
   private evaluateVenue(v: number): void {
@@ -174,6 +225,8 @@ export class SignalEngine {
     this.costs.takerFeeBps = vc.taker_fee_bps;
     this.costs.haircutPct = this.slice.signal.slip_haircut_pct;
     this.costs.fixedCostQuote = s.poolFixedCost[route]!;
+    const usdPerUsdc = this.usdPerUsdc();
+    this.costs.usdPerDexQuote = usdPerUsdc;
     const mid = s.poolMid[route]!;
     let bestQ = NaN;
     let bestPnl = -Infinity;
@@ -211,11 +264,12 @@ export class SignalEngine {
 
     // Gates, in the order an operator reads them; the first that blocks is the window's reason.
     const flags = this.control.effective(this.slice.asset_index, v, SOLANA);
-    const stale = nowUs - s.bookRecvUs[v]! > vc.stale_ms * 1000 || nowUs - s.poolRecvUs[route]! > rc.stale_ms * 1000;
+    const stale = nowUs - s.bookRecvUs[v]! > vc.stale_ms * 1000 || nowUs - s.poolRecvUs[route]! > rc.stale_ms * 1000 || this.basisAgeMs(nowUs) > this.basisStaleMs();
     let reason: number = Reason.none;
     if (flags & ControlFlag.killed) reason = Reason.killed;
     else if (flags & ControlFlag.paused) reason = Reason.paused;
     else if (stale) reason = Reason.stale;
+    else if (this.slice.basis && Math.abs(basisBps(usdPerUsdc)) > this.slice.signal.max_basis_bps) reason = Reason.basis;
     else if (qMax < qMin) reason = Reason.belowSize;
     else if (!(invCap >= bestQ)) reason = Reason.inventory;
     else if (window.inFlight && nowMs - window.inFlightSinceMs < IN_FLIGHT_LIMIT_MS) reason = Reason.inFlight;
@@ -295,7 +349,9 @@ export class SignalEngine {
     o.cexVwap = buyCex ? cost / (1 + this.costs.takerFeeBps / 1e4) / q : (cost + pnl) / (1 - this.costs.takerFeeBps / 1e4) / q;
     o.dexPrice = s.poolMid[route]!;
     const cexTop = s.levels[buyCex ? MarketState.askOffset(v) : MarketState.bookOffset(v)]!;
-    o.grossEdgeBps = (buyCex ? o.dexPrice / cexTop - 1 : cexTop / o.dexPrice - 1) * 1e4;
+    // The pool's mid is in USDC, the book in USD: compare them in USD.
+    const dexUsd = o.dexPrice * this.costs.usdPerDexQuote;
+    o.grossEdgeBps = (buyCex ? dexUsd / cexTop - 1 : cexTop / dexUsd - 1) * 1e4;
     o.netEdgeBps = edgeBps;
     o.predictedPnlQuote = pnl;
     o.tickRecvUs = s.lastRecvUs;

@@ -77,15 +77,19 @@ export function dexMaxBase(ladder: Float64Array, off: number, k: number, sellBas
 export interface LegCosts {
   takerFeeBps: number;
   haircutPct: number;
+  /** Priority + base fee, in the DEX quote currency (USDC). */
   fixedCostQuote: number;
+  /** The basis: CEX quote per DEX quote (USD per USDC). Every DEX amount is converted at it. */
+  usdPerDexQuote: number;
 }
 
 /**
- * Net PnL in quote currency of trading `q` base, or NaN when a leg cannot price it.
- * buyCexSellDex: Σasks × (1 + fee) paid on the CEX; pool output × (1 − haircut) − fixed received.
- * buyDexSellCex: pool input × (1 + haircut) + fixed paid; Σbids × (1 − fee) received.
- * `costOut[0]` receives the quote spent (the notional the edge is measured on); `costOut[1]` the
- * pool's own amount (quote out for a DEX sell, quote in for a DEX buy), for the impact check.
+ * Net PnL in the CEX quote currency (USD) of trading `q` base, or NaN when a leg cannot price it.
+ * With b = USD per USDC (`usdPerDexQuote`):
+ * buyCexSellDex: Σasks × (1 + fee) paid on the CEX; (pool output × (1 − haircut) − fixed) × b received.
+ * buyDexSellCex: (pool input × (1 + haircut) + fixed) × b paid; Σbids × (1 − fee) received.
+ * `costOut[0]` receives the USD spent (the notional the edge is measured on); `costOut[1]` the
+ * pool's own amount in USDC (quote out for a DEX sell, quote in for a DEX buy), for the impact check.
  */
 export function netPnl(
   buyCex: boolean,
@@ -102,15 +106,16 @@ export function netPnl(
 ): number {
   const fee = c.takerFeeBps / 1e4;
   const hair = c.haircutPct / 100;
+  const b = c.usdPerDexQuote;
   if (buyCex) {
     const cost = cexBuyCost(book, bookOff, bookCount, q) * (1 + fee);
     const dexOut = dexSellBase(ladder, sellOff, k, q);
     costOut[0] = cost;
     costOut[1] = dexOut;
-    return dexOut * (1 - hair) - c.fixedCostQuote - cost;
+    return (dexOut * (1 - hair) - c.fixedCostQuote) * b - cost;
   }
   const dexIn = dexBuyBase(ladder, buyOff, k, q);
-  const cost = dexIn * (1 + hair) + c.fixedCostQuote;
+  const cost = (dexIn * (1 + hair) + c.fixedCostQuote) * b;
   const proceeds = cexSellProceeds(book, bookOff, bookCount, q) * (1 - fee);
   costOut[0] = cost;
   costOut[1] = dexIn;

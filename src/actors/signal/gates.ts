@@ -1,10 +1,12 @@
 /**
- * Asset-wide gates the signal watches between ticks (DESIGN §6):
+ * Asset-wide gates the signal watches between ticks (DESIGN §5, §6):
  * - stale feeds: any required input (every configured CEX venue and DEX route) older than
  *   `stale_pause_ms` → ask for a pause; ask to resume once all are fresh again (the supervisor only
  *   lifts a pause thrown for this reason, never an operator's);
  * - anomaly: a CEX mid move larger than `anomaly_sigma` standard deviations of its own recent
- *   moves, scaled to `anomaly_window_sec` → ask for a pause that stays until an operator resumes.
+ *   moves, scaled to `anomaly_window_sec` → ask for a pause that stays until an operator resumes;
+ * - basis: |USD per USDC − 1| beyond `max_basis_bps` (a stablecoin depeg) → ask for a pause; ask to
+ *   resume once it has been back inside for `BASIS_RESUME_HOLD_MS`.
  */
 export interface GateLimits {
   stale_pause_ms: number;
@@ -33,6 +35,44 @@ export class StaleGate {
       return 'resume';
     }
     return null;
+  }
+}
+
+/**
+ * A basis hovering at its limit would pause and resume the asset on every sweep, an incident each
+ * time; it has to stay inside this long first. Trades are refused beyond the limit regardless: the
+ * per-tick gate (window reason `basis`) does not wait for the pause.
+ */
+export const BASIS_RESUME_HOLD_MS = 1_000;
+
+/** Basis in bps from USD per USDC: +12 = 1 USDC buys 1.0012 USD. */
+export function basisBps(usdPerUsdc: number): number {
+  return (usdPerUsdc - 1) * 1e4;
+}
+
+export class BasisGate {
+  paused = false;
+  private insideSinceMs = -1;
+
+  /**
+   * `bps`: the current basis (NaN = not observed yet: the stale gate speaks for it). `assetPaused`:
+   * the control block already holds the asset paused (for any reason). A pause thrown for another
+   * reason and lifted while the basis is still out (a stale feed that came back) is asked for again.
+   */
+  check(bps: number, limitBps: number, nowMs: number, assetPaused: boolean): 'pause' | 'resume' | null {
+    if (!(bps === bps)) return null;
+    if (Math.abs(bps) > limitBps) {
+      this.insideSinceMs = -1;
+      if (this.paused && assetPaused) return null;
+      this.paused = true;
+      return 'pause';
+    }
+    if (!this.paused) return null;
+    if (this.insideSinceMs < 0) this.insideSinceMs = nowMs;
+    if (nowMs - this.insideSinceMs < BASIS_RESUME_HOLD_MS) return null;
+    this.paused = false;
+    this.insideSinceMs = -1;
+    return 'resume';
   }
 }
 

@@ -1,10 +1,12 @@
-import { BookTop, FeedHealth, FeedState, Inventory, Kind, PoolQuote, askIndex, kindAt, type BookTopView, type FeedHealthView, type InventoryView, type PoolQuoteView } from '../../shared/messages/index.ts';
+import { BASIS_ASSET, BookTop, FeedHealth, FeedState, Inventory, Kind, PoolQuote, askIndex, kindAt, type BookTopView, type FeedHealthView, type InventoryView, type PoolQuoteView } from '../../shared/messages/index.ts';
 import type { Memory } from '../../shared/ring/index.ts';
 
 export const MAX_VENUES = 8;
 export const MAX_ROUTES = 4;
 export const MAX_LEVELS = 50;
 export const MAX_POINTS = 16;
+/** What `apply` returns for a BookTop of the basis book: not a venue's book, nothing to re-evaluate at once. */
+export const BASIS_TOP = 0x100;
 
 /**
  * The latest view of every venue for one asset, as the signal sees it. Ring records live only while
@@ -33,6 +35,14 @@ export class MarketState {
   /** Free inventory per venue (Solana = venue 4): base and quote; NaN = not reported yet. */
   readonly baseFree = new Float64Array(MAX_VENUES).fill(NaN);
   readonly quoteFree = new Float64Array(MAX_VENUES).fill(NaN);
+  /**
+   * The basis book's top (USDC priced in USD): best bid, best ask, receive time, updates. 0 = none
+   * yet. The signal reads its mid as USD per USDC.
+   */
+  basisBid = 0;
+  basisAsk = 0;
+  basisRecvUs = 0;
+  basisUpdates = 0;
   books = 0;
   quotes = 0;
   other = 0;
@@ -65,6 +75,16 @@ export class MarketState {
         const b = this.book.read(mem, off, len);
         const v = b.venue;
         if (v >= MAX_VENUES) return 0;
+        if (b.asset === BASIS_ASSET) {
+          // A one-sided basis book has no mid: keep the last good one (its age still counts).
+          if (b.bidCount > 0 && b.askCount > 0) {
+            this.basisBid = mem.f64[b.tailIndex]!;
+            this.basisAsk = mem.f64[askIndex(b)]!;
+            this.basisRecvUs = b.recvUs;
+          }
+          this.basisUpdates++;
+          return BASIS_TOP;
+        }
         const nb = Math.min(b.bidCount, MAX_LEVELS);
         const na = Math.min(b.askCount, MAX_LEVELS);
         const src = mem.f64;
@@ -112,7 +132,8 @@ export class MarketState {
       }
       case Kind.FeedHealth: {
         const h = this.health.read(mem, off, len);
-        if (h.venue < MAX_VENUES) this.feedState[h.venue] = h.state;
+        // The basis book's own health says nothing about the venue's book for this asset.
+        if (h.venue < MAX_VENUES && h.asset !== BASIS_ASSET) this.feedState[h.venue] = h.state;
         this.other++;
         return kind;
       }

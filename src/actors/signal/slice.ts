@@ -11,6 +11,12 @@ export interface SignalSlice {
   max_trades_per_window: number;
   /** Asset-wide gates (stale-feed auto-pause, anomaly); null = off. */
   gates: { stale_pause_ms: number; anomaly_sigma: number; anomaly_window_sec: number } | null;
+  /**
+   * USD per USDC for converting DEX amounts into the CEX quote. `bitstamp:usdcusd`: observed (the mid
+   * of the basis BookTop), stale after `stale_ms`, `usd_per_usdc` only until the first observation;
+   * `fixed`: `usd_per_usdc` always. null = both legs quote in one currency: no conversion, no gate.
+   */
+  basis: { source: 'bitstamp:usdcusd' | 'fixed'; usd_per_usdc: number; stale_ms: number } | null;
   /** Where to restore open windows from at start; null = nothing to restore. */
   store: { kind: 'sqlite' | 'mongodb'; data_dir: string; mongodb_url_env: string } | null;
 }

@@ -121,6 +121,7 @@ export const assetSchema = z.strictObject({
       slip_haircut_pct: pct.default(0.75),
       window_grace_sec: positive.default(20),
       hot_window_utc: z.tuple([z.number().int().min(0).max(23), z.number().int().min(0).max(24)]).default([12, 13]),
+      /** Largest |USD per USDC − 1| (in bps) the signal trades through; beyond it the asset pauses (reason `basis`). */
       max_basis_bps: bps.default(50),
     })
     .prefault({}),
@@ -198,6 +199,20 @@ export const configSchema = z
      */
     sim: z.strictObject({ seed: z.number().int().default(1), scenario: z.string().min(1).default('windows') }).prefault({}),
     venues: venuesSchema.prefault({}),
+    /**
+     * The USD vs USDC basis: CEX books quote in USD, the Solana pools in USDC, and the signal converts
+     * pool amounts at USD per USDC. `bitstamp:usdcusd` observes it (the mid of Bitstamp's USDC/USD
+     * book, on the same feed connection; stale after `stale_ms` like any input); `fixed` takes
+     * `fixed_usd_per_usdc` as given and cannot see a depeg. Each asset gates on its own
+     * `signal.max_basis_bps`.
+     */
+    basis: z
+      .strictObject({
+        source: z.enum(['bitstamp:usdcusd', 'fixed']).default('bitstamp:usdcusd'),
+        fixed_usd_per_usdc: z.number().min(0.5).max(1.5).default(1),
+        stale_ms: positive.default(10_000),
+      })
+      .prefault({}),
     assets: z.array(assetSchema).min(1),
   })
   .superRefine((cfg, ctx) => {
@@ -205,10 +220,18 @@ export const configSchema = z
     cfg.assets.forEach((a, i) => {
       if (seen.has(a.asset)) ctx.addIssue({ code: 'custom', path: ['assets', i, 'asset'], message: `duplicate asset ${a.asset}`, input: a.asset });
       seen.add(a.asset);
+      // The basis converts USDC into USD and nothing else: any other pair of different quotes would be
+      // silently taken 1:1.
+      if (a.quote !== a.dex_route.quote && !(a.quote === 'USD' && a.dex_route.quote === 'USDC')) {
+        ctx.addIssue({ code: 'custom', path: ['assets', i, 'dex_route', 'quote'], message: `no basis between ${a.quote} (quote) and ${a.dex_route.quote}: only USD vs USDC is converted; quote both sides in one currency or in USD/USDC`, input: a.dex_route.quote });
+      }
       if (a.sizing.base_notional_quote > a.sizing.max_notional_quote) {
         ctx.addIssue({ code: 'custom', path: ['assets', i, 'sizing', 'base_notional_quote'], message: `must not exceed max_notional_quote (${a.sizing.max_notional_quote})`, input: a.sizing.base_notional_quote });
       }
     });
+    if (cfg.basis.source.startsWith('bitstamp:') && !cfg.venues.bitstamp.enabled && cfg.assets.some((a) => a.enabled && a.quote !== a.dex_route.quote)) {
+      ctx.addIssue({ code: 'custom', path: ['basis', 'source'], message: 'the basis is observed on Bitstamp but venues.bitstamp.enabled is false: enable it, or set basis.source: fixed', input: cfg.basis.source });
+    }
     for (const ring of ['market_data_bytes', 'command_bytes', 'event_bytes'] as const) {
       const n = cfg.rings[ring];
       if ((n & (n - 1)) !== 0) ctx.addIssue({ code: 'custom', path: ['rings', ring], message: 'must be a power of two', input: n });

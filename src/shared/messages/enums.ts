@@ -9,6 +9,13 @@ export function venueName(id: number): VenueName | 'unknown' {
   return VENUE_NAMES[id - 1] ?? 'unknown';
 }
 
+/**
+ * Pseudo asset index in the `asset` field of BookTop and FeedHealth: not one of the config's assets
+ * but the USD vs USDC basis book (USDC priced in USD, e.g. Bitstamp `usdcusd`), fanned out to every
+ * signal that converts DEX USDC amounts into CEX USD. (0xffff in FeedHealth = the whole connection.)
+ */
+export const BASIS_ASSET = 0xfffe;
+
 export const Direction = { buyCexSellDex: 1, buyDexSellCex: 2 } as const;
 
 export const QuoteSource = { direct: 0, jupiter: 1 } as const;

@@ -5,7 +5,8 @@ import { Kind } from './kinds.ts';
  * The hot-path message layouts: the single source of truth for what crosses a ring.
  * Units are in every name: `Ms` epoch milliseconds, `Us` monotonic microseconds, `Bps` basis points,
  * `Base`/`Quote` amounts in the asset's base or quote currency (float64).
- * Ids: `asset` is the index of the asset in the config's `assets` list; `venue` is `Venue`;
+ * Ids: `asset` is the index of the asset in the config's `assets` list (or `BASIS_ASSET`: the USD vs
+ * USDC basis book); `venue` is `Venue`;
  * `route` is the index of the pool in the asset's `dex_route.pools`.
  */
 

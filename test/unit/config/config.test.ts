@@ -77,3 +77,39 @@ describe('config', () => {
     }
   });
 });
+
+describe('config: the USD vs USDC basis', () => {
+  it('defaults to observing Bitstamp usdcusd, and the topology feeds it to every USD/USDC signal as a pseudo asset', async () => {
+    const { buildTopology } = await import('../../../src/supervisor/topology.ts');
+    const { BASIS_ASSET } = await import('../../../src/shared/messages/index.ts');
+    const cfg = loadConfig(DEFAULT, { mode: 'paper' }); // paper: real venue URLs, no simulator needed
+    expect(cfg.basis).toEqual({ source: 'bitstamp:usdcusd', fixed_usd_per_usdc: 1, stale_ms: 10_000 });
+    expect(cfg.assets[0]!.signal.max_basis_bps).toBe(50);
+    // SOL without a Bitstamp route: the Bitstamp feed still runs, for the basis alone.
+    const sol = cfg.assets[0]!;
+    const noBitstamp = { ...cfg, assets: [{ ...sol, cex_routes: sol.cex_routes.filter((r) => r.venue !== 'bitstamp') }, ...cfg.assets.slice(1)] };
+    for (const c of [cfg, noBitstamp]) {
+      const t = buildTopology(c);
+      const feed = t.actors.find((a) => a.name === 'feed:bitstamp')!.slice as { routes: { asset: string; asset_index: number; symbol: string; to?: string[] }[] };
+      expect(feed.routes).toContainEqual({ asset: 'USDC', asset_index: BASIS_ASSET, symbol: 'usdcusd', depth: 1, to: ['SOL'] });
+      expect(t.rings.map((r) => r.name)).toContain('feed:bitstamp->signal:SOL');
+      const sig = t.actors.find((a) => a.name === 'signal:SOL')!.slice as { basis: unknown };
+      expect(sig.basis).toEqual({ source: 'bitstamp:usdcusd', usd_per_usdc: 1, stale_ms: 10_000 });
+    }
+    // Fixed: no basis route; SOL's own Bitstamp route stays.
+    const fixed = buildTopology({ ...cfg, basis: { ...cfg.basis, source: 'fixed', fixed_usd_per_usdc: 0.9995 } });
+    const routes = (fixed.actors.find((a) => a.name === 'feed:bitstamp')!.slice as { routes: { symbol: string }[] }).routes;
+    expect(routes.map((r) => r.symbol)).toEqual(['solusd']);
+    expect((fixed.actors.find((a) => a.name === 'signal:SOL')!.slice as { basis: unknown }).basis).toEqual({ source: 'fixed', usd_per_usdc: 0.9995, stale_ms: 10_000 });
+  });
+
+  it('takes a fixed basis, and refuses an observed one on a disabled venue, an unknown source and an unconvertible quote pair', () => {
+    const source = (s: string) => text.replace('  source: bitstamp:usdcusd ', `  source: ${s} `);
+    expect(parseConfig(source('fixed').replace('fixed_usd_per_usdc: 1 ', 'fixed_usd_per_usdc: 0.999 '), 'ok.yaml').basis).toMatchObject({ source: 'fixed', fixed_usd_per_usdc: 0.999 });
+    expect(problems(source('kraken:usdcusd'))[0]).toMatch(/^basis\.source: expected one of "bitstamp:usdcusd" \| "fixed"/);
+    expect(problems(text.replace('stale_ms: 10000 ', 'stale_ms: -1 '))[0]).toMatch(/^basis\.stale_ms: /);
+    expect(problems(`${text}\nvenues:\n  bitstamp:\n    enabled: false\n`)).toEqual([expect.stringMatching(/^basis\.source: the basis is observed on Bitstamp but venues\.bitstamp\.enabled is false: enable it, or set basis\.source: fixed/)]);
+    expect(parseConfig(`${source('fixed')}\nvenues:\n  bitstamp:\n    enabled: false\n`, 'ok.yaml').venues.bitstamp.enabled).toBe(false);
+    expect(problems(text.replace('      quote: USDC', '      quote: USDT'))).toEqual([expect.stringMatching(/^assets\[0\]\.dex_route\.quote: no basis between USD \(quote\) and USDT/)]);
+  });
+});

@@ -17,6 +17,7 @@ const slice: SignalSlice = {
   sizing: { base_notional_quote: 50, max_notional_quote: 500, pool_usage_cap_pct: 1 },
   max_trades_per_window: 3,
   gates: { stale_pause_ms: 10_000, anomaly_sigma: 3, anomaly_window_sec: 60 },
+  basis: null,
   store: null,
 };
 

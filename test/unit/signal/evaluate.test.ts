@@ -39,7 +39,7 @@ describe('signal arithmetic', () => {
     const ladder = new Float64Array(64);
     ladder.set([1, 103, 10, 1030], 0); // sell base: 1 → 103, 10 → 1030 (linear for the test)
     ladder.set([97, 1, 970, 10], 32); // buy base: 97 → 1, 970 → 10
-    const costs = { takerFeeBps: 50, haircutPct: 1, fixedCostQuote: 0.5 };
+    const costs = { takerFeeBps: 50, haircutPct: 1, fixedCostQuote: 0.5, usdPerDexQuote: 1 };
     const out = new Float64Array(2);
     const p1 = netPnl(true, 2, asks, 0, 1, ladder, 0, 32, 2, costs, out);
     expect(out[0]).toBeCloseTo(200 * 1.005, 10);
