@@ -31,6 +31,8 @@ const JOBS: Job[] = [
   { name: 'book', args: ['--import', 'tsx', 'bench/book/run.ts'] },
   { name: 'dex-quote', args: ['--import', 'tsx', 'bench/dex-quote/run.ts'] },
   { name: 'solana-feed', args: ['--import', 'tsx', 'bench/solana-feed/run.ts'] },
+  // The simulators under load in their worker beside the real engine (25 s; bench/sim-load/README.md).
+  { name: 'sim-load', args: ['--import', 'tsx', 'bench/sim-load/run.ts'] },
   // The SLO run's one-file HTML report goes next to the results JSON.
   { name: 'slo', args: ['bin/cambist.mjs', 'bench', '--duration', duration, '--no-progress', '--html', join(outDir, `${stamp}-slo.html`)] },
 ];
@@ -50,8 +52,8 @@ function run(args: string[]): Promise<{ code: number | null; seconds: number; st
 }
 
 async function main(): Promise<number> {
-  // The SLO run drives the engine from dist/ (workers boot from plain JS); build it first, as `npm start` does.
-  if (!only || only.includes('slo')) {
+  // The SLO and sim-load runs drive the engine from dist/ (workers boot from plain JS); build it first, as `npm start` does.
+  if (!only || only.includes('slo') || only.includes('sim-load')) {
     const b = await run(['scripts/build.mjs']);
     if (b.code !== 0) throw new Error(`build failed (exit ${b.code})`);
   }
