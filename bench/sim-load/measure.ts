@@ -91,8 +91,12 @@ export function loadFigures(a: Snapshot, b: Snapshot) {
 
 export type LoadFigures = ReturnType<typeof loadFigures>;
 
+/** Issue 5: the simulator sustains ≥ 20 000 book messages/s across venues while the engine runs. */
+export const TARGET_MSGS_PER_S = 20_000;
+
 export interface SimLoadResult {
   date: string;
+  target: { sim_sent_msgs_per_s_min: number; pass: boolean };
   machine: { cpus: number; cpu: string | null; node: string; loadavg_1m_at_start: number; loadavg_1m_at_end: number };
   options: SimLoadOptions;
   sim_thread: { in_worker: boolean; thread_id: number };
@@ -158,6 +162,7 @@ export async function runSimLoad(o: SimLoadOptions, deps: SloDeps, onSample: (f:
     await host.setLoad(null);
     return {
       date: new Date().toISOString(),
+      target: { sim_sent_msgs_per_s_min: TARGET_MSGS_PER_S, pass: result.sim_sent_msgs_per_s.total >= TARGET_MSGS_PER_S },
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, loadavg_1m_at_start: load1, loadavg_1m_at_end: loadavg()[0]! },
       options: o,
       sim_thread: { in_worker: first.sim.thread.in_worker, thread_id: first.sim.thread.thread_id },

@@ -45,6 +45,7 @@ process.stdout.write(
     `sim sent         ${r.sim_sent_msgs_per_s.total} msgs/s  (coinbase ${r.sim_sent_msgs_per_s.coinbase}, gemini ${r.sim_sent_msgs_per_s.gemini}, bitstamp ${r.sim_sent_msgs_per_s.bitstamp})`,
     `engine received  ${r.engine_received_msgs_per_s.total} msgs/s  (coinbase ${r.engine_received_msgs_per_s.coinbase}, gemini ${r.engine_received_msgs_per_s.gemini}, bitstamp ${r.engine_received_msgs_per_s.bitstamp}); received/sent ${r.received_over_sent}`,
     `ring drops       ${r.ring_dropped}; load steps skipped ${r.load_skipped_steps}; socket backlog ${r.sim_socket_backlog_bytes} B`,
+    `target           ≥ ${out.target.sim_sent_msgs_per_s_min} msgs/s sent: ${out.target.pass ? 'pass' : 'FAIL'} (load average ${out.machine.loadavg_1m_at_start} → ${out.machine.loadavg_1m_at_end} on ${out.machine.cpus} CPUs)`,
     `sim thread       ${r.cpu.sim_thread_share_of_core} of a core (ELU ${r.cpu.sim_thread_elu}), ${r.cpu.sim_share_of_process} of the process's CPU (${r.cpu.process_cores} cores); ${r.cpu.sim_cpu_us_per_msg} µs/msg`,
     '',
   ].join('\n'),
