@@ -121,8 +121,11 @@ export class LoadDriver {
     return { book_updates_per_sec: this.spec.book_updates_per_sec, steps_per_sec: this.plan.steps_per_sec, steps: this.steps, skipped: this.skipped, since_ms: this.since_ms };
   }
 
-  /** One turn: run the steps due (at most `MAX_TURN_MS` of them); returns how many ran. Public for tests. */
-  turn(): number {
+  /**
+   * One turn: run the steps due when it started (at most `MAX_TURN_MS` of them); returns how many
+   * ran and whether the time limit cut it short. Public for tests.
+   */
+  turn(): { ran: number; cut: boolean } {
     const started = this.timers.now();
     const { due, skip } = stepsDue(started - this.t0, this.plan.steps_per_sec, this.done);
     this.skipped += skip;
@@ -136,18 +139,19 @@ export class LoadDriver {
       if ((n & 7) === 0 && this.timers.now() - started >= MAX_TURN_MS) break;
     }
     this.steps += n;
-    return n;
+    return { ran: n, cut: this.done < due };
   }
 
   private loop = (): void => {
     this.timer = undefined;
     if (this.spec === null) return;
-    this.turn();
-    const behind = this.done < Math.floor(((this.timers.now() - this.t0) / 1000) * this.plan.steps_per_sec);
-    // Behind: yield once for I/O (setImmediate runs after the poll phase) and go on. On schedule:
-    // sleep until the next step is due (timers are ms-grained, so steps go out in small bursts, and
-    // one burst's frames leave each socket in one write, see net/outbox.ts).
-    if (behind) this.timer = this.timers.soon(this.loop);
+    const { cut } = this.turn();
+    // Cut short (behind schedule): yield once for I/O (setImmediate runs after the poll phase) and go
+    // on. Otherwise sleep until the next step is due, at least 1 ms: steps go out in small bursts,
+    // one burst's frames in one write per socket (net/outbox.ts). Going round with immediates
+    // whenever one more step had come due would busy-poll the thread (an event loop never idle,
+    // and CPU taken from the engine's threads) for no more throughput.
+    if (cut) this.timer = this.timers.soon(this.loop);
     else {
       const next_ms = this.t0 + ((this.done + 1) * 1000) / this.plan.steps_per_sec;
       this.timer = this.timers.later(Math.max(1, Math.ceil(next_ms - this.timers.now())), this.loop);
