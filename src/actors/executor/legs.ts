@@ -38,8 +38,13 @@ export interface Leg {
   /** Reference to persist with the intent before anything is sent (client order id or signature). */
   prepare(r: LegRequest): Promise<string>;
   submit(r: LegRequest): Promise<LegResult>;
-  /** Settle an unknown outcome from the venue's own records. */
-  reconcile(r: LegRequest, ref: string): Promise<LegResult>;
+  /**
+   * Settle an unknown outcome from the venue's own records. `validUntilHeight` (DEX, from the
+   * stored intent) lets a restarted process prove that a transaction it never saw can no longer land.
+   */
+  reconcile(r: LegRequest, ref: string, validUntilHeight?: number): Promise<LegResult>;
+  /** DEX: the last block height at which the prepared transaction `ref` can land, to store with the intent. */
+  validUntilHeight?(ref: string): number | undefined;
   /** Re-read the venue's records of a finished leg (fills / token balance changes). */
   verify(r: LegRequest, res: LegResult): Promise<LegResult>;
   /** Free balances: base and quote. */

@@ -93,6 +93,11 @@ export const legSchema = z.strictObject({
   order_id: z.string().nullable(),
   /** Solana transaction signature for a DEX leg. */
   signature: z.string().nullable(),
+  /**
+   * DEX leg: the last block height at which its transaction can land (the blockhash's
+   * lastValidBlockHeight). Past it, "not found" proves it never landed, even after a restart.
+   */
+  valid_until_height: z.number().int().nonnegative().nullable().optional(),
   sent_us: monoUs.nullable(),
   ack_us: monoUs.nullable(),
   filled_us: monoUs.nullable(),

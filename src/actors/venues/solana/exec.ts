@@ -279,18 +279,24 @@ export class SolanaDexLeg implements Leg {
     }
   }
 
-  async reconcile(r: LegRequest, ref: string): Promise<LegResult> {
+  validUntilHeight(ref: string): number | undefined {
+    return this.bySig.get(ref)?.tx?.lastValidBlockHeight;
+  }
+
+  async reconcile(r: LegRequest, ref: string, validUntilHeight?: number): Promise<LegResult> {
     if (ref.startsWith(UNSIGNED)) return this.outcome('no_fill', null, 'nothing was signed, so nothing can land');
     const p = this.bySig.get(ref);
+    // This process signed it (p), or a previous one did and stored its last valid height.
+    const lastValid = p?.tx?.lastValidBlockHeight ?? validUntilHeight;
     try {
       // Height first, then status: a block that could still include it would have to be at or below
       // lastValidBlockHeight, so "expired by height, then not found" cannot race with a landing.
-      const expiredByHeight = p?.tx !== undefined ? (await this.blockHeight()) > p.tx.lastValidBlockHeight : false;
+      const expiredByHeight = lastValid !== undefined ? (await this.blockHeight()) > lastValid : false;
       const st = await this.statusOf(ref, true);
       if (st === 'landed') return await this.settle(r, ref, p, this.c.clock.monoUs() + this.o.rpcTimeoutMs * 1000);
       if (st === 'processed') return this.outcome('unknown', ref, 'landed at processed only; waiting for confirmation');
-      if (expiredByHeight) return this.outcome('no_fill', ref, `blockhash expired (last valid block height ${p!.tx!.lastValidBlockHeight}); the transaction never landed`);
-      return this.outcome('unknown', ref, p === undefined ? 'not found, and its blockhash is unknown to this process (restart): cannot prove expiry yet' : 'not landed yet; blockhash still valid');
+      if (expiredByHeight) return this.outcome('no_fill', ref, `blockhash expired (last valid block height ${lastValid}); the transaction never landed`);
+      return this.outcome('unknown', ref, lastValid === undefined ? 'not found, and its blockhash is unknown to this process (restart): cannot prove expiry yet' : 'not landed yet; blockhash still valid');
     } catch (e) {
       return this.outcome('unknown', ref, `reconcile failed: ${errorMessage(e)}`);
     }

@@ -174,6 +174,10 @@ describe('SolanaDexLeg outcomes (scripted node)', () => {
     const unknown = await leg.reconcile(r, sig);
     expect(unknown.status).toBe('unknown');
     expect(unknown.reason).toContain('restart');
+    // With the last valid height the intent stored (block height here is 900): still valid → unknown;
+    // past it → provably never landed.
+    expect((await leg.reconcile(r, sig, 950)).status).toBe('unknown');
+    expect(await leg.reconcile(r, sig, 899)).toMatchObject({ status: 'no_fill', reason: expect.stringContaining('blockhash expired (last valid block height 899)') });
     found = true;
     expect(await leg.reconcile(r, sig)).toMatchObject({ status: 'filled', filledBase: 0.5, avgPrice: 150 });
     expect(rpc.calls.find((c) => c.method === 'getSignatureStatuses')!.params[1]).toEqual({ searchTransactionHistory: true });
