@@ -1,7 +1,9 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
-import type { Store, TradeRecord, TradeState } from '../../shared/store/index.ts';
+import type { Leg as LegRecord, Store, TradeRecord, TradeState } from '../../shared/store/index.ts';
+import { clientOrderId } from '../../shared/ids.ts';
 import type { Leg, LegRequest, LegResult } from './legs.ts';
+import { hedgeResidual, legRecord } from './trade.ts';
 
 /**
  * Startup is recovery (crash-only, DESIGN §13.5): every trade this asset left in a non-final state
@@ -10,7 +12,7 @@ import type { Leg, LegRequest, LegResult } from './legs.ts';
  * re-sent and nothing is assumed: what cannot be settled stays `unknown` for the operator, and a
  * mismatch between the legs is reported `unhedged` with its exposure.
  */
-export const OPEN_STATES: readonly TradeState[] = ['intent', 'submitted', 'reconciling', 'unknown', 'hedging', 'partial', 'failed_leg', 'filled'];
+export const OPEN_STATES: readonly TradeState[] = ['intent', 'submitted', 'reconciling', 'unknown', 'hedging', 'partial', 'failed_leg'];
 
 export interface Recovered {
   key: string;
@@ -30,6 +32,7 @@ function requestOf(t: TradeRecord, i: number): LegRequest {
  * found" is proof it never landed.
  */
 const BLOCKHASH_LIFETIME_MS = 120_000;
+const RECOVER_CONCURRENCY = 8;
 
 export async function recoverTrades(o: {
   store: Store;
@@ -42,12 +45,17 @@ export async function recoverTrades(o: {
   states?: readonly TradeState[];
   /** Trades a live task is still running: never touch those. */
   skip?: ReadonlySet<string>;
+  /** Hedge a one-legged trade on its CEX (absent: report it unhedged and leave it to the operator). */
+  hedge?: { maxLossPct: number; attempts: number };
 }): Promise<Recovered[]> {
   const out: Recovered[] = [];
   let cursor: string | null = null;
   do {
     const page = await o.store.listTrades({ asset: o.asset, state: o.states ?? OPEN_STATES, limit: 200, ...(cursor ? { cursor } : {}) });
-    for (const t of page.items) if (!o.skip?.has(t.trade_key)) out.push(await recoverOne(o, t));
+    // Trades settle independently (one venue lookup each): a few at a time, so a restart with
+    // several trades in flight is back in service in about one round trip, not one per trade.
+    const todo = page.items.filter((t) => !o.skip?.has(t.trade_key));
+    for (let i = 0; i < todo.length; i += RECOVER_CONCURRENCY) out.push(...(await Promise.all(todo.slice(i, i + RECOVER_CONCURRENCY).map((t) => recoverOne(o, t)))));
     cursor = page.next_cursor;
   } while (cursor);
   return out;
@@ -64,46 +72,97 @@ async function recoverOne(o: Parameters<typeof recoverTrades>[0], t: TradeRecord
   }
   const cexReq = requestOf(t, 0);
   const dexReq = requestOf(t, 1);
-  const cex: LegResult = await cexLeg.reconcile(cexReq, t.legs[0]!.client_order_id);
+  let cex: LegResult = await cexLeg.reconcile(cexReq, t.legs[0]!.client_order_id);
   let dex: LegResult = t.legs[1]!.signature
-    ? await dexLeg.reconcile(dexReq, t.legs[1]!.signature)
+    ? await dexLeg.reconcile(dexReq, t.legs[1]!.signature, t.legs[1]!.valid_until_height ?? undefined)
     : { status: 'no_fill', filledBase: 0, avgPrice: 0, feeQuote: 0, ref: null, reason: 'never signed', doneUs: 0 };
   if (dex.status === 'unknown' && dex.reason?.startsWith('not found') && nowMs - t.created_ts_ms > BLOCKHASH_LIFETIME_MS) {
     dex = { ...dex, status: 'no_fill', reason: `not found ${Math.round((nowMs - t.created_ts_ms) / 1000)} s after signing: its blockhash has expired, so it never landed` };
   }
-  // Hedge legs (index ≥ 2) are folded in by their recorded fills: they were IOCs on the same venue.
+  // Hedge legs (index ≥ 2): IOCs on the same CEX, each written to the store before it was sent. One
+  // a crash left without an answer is looked up by its client order id like the main leg.
+  const hedges: LegResult[] = [];
+  for (let i = 2; i < t.legs.length; i++) {
+    const h = t.legs[i]!;
+    const st = h.status === 'cancelled' ? 'no_fill' : h.status;
+    hedges.push(
+      st === 'filled' || st === 'partial' || st === 'no_fill' || st === 'rejected'
+        ? { status: st, filledBase: h.filled_size_base, avgPrice: h.avg_price ?? 0, feeQuote: h.fee_quote ?? 0, ref: h.order_id, reason: null, doneUs: h.filled_us ?? 0 }
+        : await cexLeg.reconcile(requestOf(t, i), h.client_order_id),
+    );
+  }
   let hedgeBase = 0;
-  for (const h of t.legs.slice(2)) hedgeBase += (h.side === 'buy' ? 1 : -1) * h.filled_size_base;
+  let hedgeUnknown = false;
+  hedges.forEach((h, i) => {
+    if (h.status === 'unknown') hedgeUnknown = true;
+    hedgeBase += (t.legs[i + 2]!.side === 'buy' ? 1 : -1) * h.filledBase;
+  });
   let state: TradeState;
   let reason: string;
   let unhedgedQuote = 0;
-  if (cex.status === 'unknown' || dex.status === 'unknown') {
+  const hedgeSides = t.legs.slice(2).map((l) => l.side);
+  const settledLegs = (pending?: LegRecord): LegRecord[] => [
+    ...t.legs.map((l, i) => (i === 0 ? settle(l, cex) : i === 1 ? { ...settle(l, dex), order_id: l.order_id } : settle(l, hedges[i - 2]!))),
+    ...hedges.slice(t.legs.length - 2).map((h, j) => legRecord(t.cex_venue, { ...requestOf(t, 0), side: hedgeSides[t.legs.length - 2 + j]!, clientOrderId: clientOrderId(t.trade_key, 'hedge', t.legs.length - 2 + j) }, h, '', false)),
+    ...(pending ? [pending] : []),
+  ];
+  if (cex.status === 'unknown' || dex.status === 'unknown' || hedgeUnknown) {
     state = 'unknown';
-    reason = `after restart: ${cex.status === 'unknown' ? t.cex_venue : t.dex_route} outcome still unknown; settle by hand`;
+    reason = `after restart: ${cex.status === 'unknown' || hedgeUnknown ? t.cex_venue : t.dex_route} ${hedgeUnknown && cex.status !== 'unknown' ? 'hedge ' : ''}outcome still unknown; settle by hand`;
   } else {
     const signed = (side: 'buy' | 'sell', b: number) => (side === 'buy' ? b : -b);
-    const residual = signed(cexReq.side, cex.filledBase) + signed(dexReq.side, dex.filledBase) + hedgeBase;
-    const size = Math.max(1, cexReq.sizeBase);
+    let residual = signed(cexReq.side, cex.filledBase) + signed(dexReq.side, dex.filledBase) + hedgeBase;
+    const dust = Math.max(1e-9 * Math.max(1, cexReq.sizeBase), (cexLeg.sizeStep ?? 0) / 2);
     if (cex.filledBase === 0 && dex.filledBase === 0) {
       state = 'rejected';
       reason = 'after restart: neither leg filled';
-    } else if (Math.abs(residual) <= 1e-9 * size) {
-      state = t.legs.length > 2 ? 'hedged' : 'filled';
-      reason = 'after restart: legs settled from venue records';
+    } else if (Math.abs(residual) <= dust && t.legs.length > 2) {
+      state = 'hedged';
+      reason = 'after restart: legs and hedges settled from venue records';
+    } else if (Math.abs(residual) <= dust) {
+      // Both legs filled: verify them as a live trade is verified (the venue's fill records, the
+      // transaction's balance changes), so the trade ends final and no later restart revisits it.
+      const [vc, vd] = await Promise.all([cexLeg.verify(cexReq, cex), dexLeg.verify(dexReq, dex)]);
+      const same = (a: LegResult, b: LegResult) => Math.abs(a.filledBase - b.filledBase) <= dust;
+      if (same(vc, cex) && same(vd, dex)) {
+        state = 'verified';
+        reason = 'after restart: legs settled and verified from venue records';
+      } else {
+        state = 'filled';
+        reason = `after restart: verification differs: cex ${vc.filledBase} vs ${cex.filledBase}, dex ${vd.filledBase} vs ${dex.filledBase}`;
+      }
+      cex = vc;
+      dex = vd;
     } else {
-      state = 'unhedged';
-      unhedgedQuote = Math.abs(residual) * (cex.avgPrice || t.legs[0]!.price_cap);
-      reason = `after restart: ${Math.abs(residual)} base unhedged; hedge by hand or let the operator decide`;
+      // One leg filled and the other did not (the crash came between them, or before the hedge):
+      // flatten it now, bounded in loss like a live hedge, rather than leave it to the exposure clock.
+      const before = residual;
+      const ref = cex.filledBase > 0 ? cex.avgPrice : t.legs[0]!.price_cap;
+      if (o.hedge && o.hedge.attempts > 0) {
+        await o.store.updateTrade(t.trade_key, { state: 'hedging', legs: settledLegs(), updated_ts_ms: nowMs });
+        residual = await hedgeResidual({
+          key: t.trade_key, cex: cexLeg, store: o.store, clock: o.clock, residual, refPrice: ref, dust,
+          maxLossPct: o.hedge.maxLossPct, attempts: o.hedge.attempts, hedges, sides: hedgeSides, legsWith: settledLegs,
+        });
+      }
+      if (Math.abs(residual) <= dust) {
+        state = 'hedged';
+        reason = `after restart: one leg short by ${Math.abs(before)} base; hedged on ${t.cex_venue}`;
+      } else {
+        state = 'unhedged';
+        unhedgedQuote = Math.abs(residual) * ref;
+        reason = `after restart: ${Math.abs(residual)} base unhedged${o.hedge ? ` (hedge IOC capped at ${o.hedge.maxLossPct}% did not fill)` : ''}; hedge by hand or let the operator decide`;
+      }
     }
   }
-  const legs = t.legs.map((l, i) =>
-    i === 0 ? { ...l, filled_size_base: cex.filledBase, avg_price: cex.filledBase > 0 ? cex.avgPrice : null, fee_quote: cex.feeQuote, status: statusOf(cex), order_id: cex.ref ?? l.order_id }
-    : i === 1 ? { ...l, filled_size_base: dex.filledBase, avg_price: dex.filledBase > 0 ? dex.avgPrice : null, fee_quote: dex.feeQuote, status: statusOf(dex) }
-    : l,
-  );
+  const legs = settledLegs();
   await o.store.updateTrade(t.trade_key, { state, legs, reason, updated_ts_ms: nowMs });
   o.log.warn({ correlation_id: t.trade_key, state, reason }, 'trade recovered after restart');
   return { key: t.trade_key, state, unhedgedQuote, trade: t };
+}
+
+function settle(l: LegRecord, r: LegResult): LegRecord {
+  return { ...l, filled_size_base: r.filledBase, avg_price: r.filledBase > 0 ? r.avgPrice : null, fee_quote: r.feeQuote, status: statusOf(r), order_id: r.ref ?? l.order_id };
 }
 
 function statusOf(r: LegResult): 'filled' | 'partial' | 'cancelled' | 'rejected' | 'unknown' {

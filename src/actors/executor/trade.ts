@@ -48,8 +48,18 @@ export interface TradeDeps {
   reconcile: { attempts: number; everyMs: number };
   sleep: (ms: number) => Promise<void>;
   /** Fault-injection seam: called at each lifecycle point (restart-safety tests crash here). */
-  checkpoint?: (point: 'after-intent' | 'after-send' | 'after-legs' | 'before-final') => void;
+  checkpoint?: (point: LifecyclePoint, key: string) => void;
 }
+
+/**
+ * The points of a trade's life where the restart-safety test crashes the executor (in order; the
+ * hedge point is reached only when one leg filled more than the other). `after-final` is in the
+ * engine: the final state is written, the result not yet published.
+ */
+export const LIFECYCLE_POINTS = [
+  'before-intent', 'after-intent', 'after-send', 'after-cex-leg', 'after-dex-leg', 'after-legs', 'after-hedge-send', 'after-verify', 'before-final', 'after-final',
+] as const;
+export type LifecyclePoint = (typeof LIFECYCLE_POINTS)[number];
 
 export interface TradeOutcome {
   state: TradeState;
@@ -76,9 +86,10 @@ export function legRequests(p: TradePlan): { cex: LegRequest; dex: LegRequest } 
   };
 }
 
-function legRecord(venue: string, r: LegRequest, res: LegResult | undefined, ref: string, isDex: boolean): LegRecord {
+export function legRecord(venue: string, r: LegRequest, res: LegResult | undefined, ref: string, isDex: boolean, validUntilHeight?: number): LegRecord {
   const st = res?.status;
   return {
+    ...(validUntilHeight !== undefined ? { valid_until_height: validUntilHeight } : {}),
     venue,
     side: r.side,
     client_order_id: r.clientOrderId,
@@ -113,6 +124,48 @@ export function alignSize(size: number, step: number): number {
   return Number((Math.floor(size / step + 1e-9) * step).toFixed(decimals));
 }
 
+/**
+ * Flatten a residual position (+ long base, − short base) with IOCs on the trade's CEX venue,
+ * capped at `refPrice × (1 ∓ maxLossPct)`. Each hedge order is written to the store (as the
+ * pending last leg) before it is sent, so a crash after sending leaves its client order id for
+ * recovery to look up; ids are `hedge` + the index among the trade's hedges, so a later hedge of the
+ * same trade (by recovery) never reuses one. Returns the residual left.
+ */
+export async function hedgeResidual(o: {
+  key: string;
+  cex: Leg;
+  store: Store;
+  clock: Clock;
+  residual: number;
+  refPrice: number;
+  dust: number;
+  maxLossPct: number;
+  attempts: number;
+  /** Hedge results so far (appended to) and their sides. */
+  hedges: LegResult[];
+  sides: ('buy' | 'sell')[];
+  /** The trade's legs as they should be stored, plus the hedge about to be sent. */
+  legsWith: (pending: LegRecord | undefined) => LegRecord[];
+  afterSend?: () => void;
+}): Promise<number> {
+  let residual = o.residual;
+  const capPct = o.maxLossPct / 100;
+  for (let i = 0; i < o.attempts && Math.abs(residual) > o.dust; i++) {
+    const sell = residual > 0;
+    const req: LegRequest = {
+      tradeKey: o.key, clientOrderId: clientOrderId(o.key, 'hedge', o.hedges.length), side: sell ? 'sell' : 'buy',
+      sizeBase: Math.abs(residual), priceCap: o.refPrice * (sell ? 1 - capPct : 1 + capPct), limitQuote: 0,
+    };
+    await o.store.updateTrade(o.key, { legs: o.legsWith(legRecord(o.cex.venue, req, undefined, '', false)), updated_ts_ms: Math.floor(o.clock.nowMs()) });
+    const h = await o.cex.submit(req);
+    o.afterSend?.();
+    o.hedges.push(h);
+    o.sides.push(req.side);
+    if (h.status === 'filled' || h.status === 'partial') residual += sell ? -h.filledBase : h.filledBase;
+  }
+  return residual;
+}
+
 export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutcome> {
   const step = d.cex.sizeStep ?? 0;
   const p: TradePlan = { ...plan, sizeBase: alignSize(plan.sizeBase, step) };
@@ -124,10 +177,11 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
   // Durable references first: the DEX transaction is signed now, so its signature is in the intent
   // and a crash after sending can still be reconciled; the CEX ref is the client order id.
   const [cexRef, dexRef] = await Promise.all([d.cex.prepare(req.cex), d.dex.prepare(req.dex)]);
+  const at = (point: LifecyclePoint) => d.checkpoint?.(point, p.key);
   const legs = (cex?: LegResult, dex?: LegResult, hedges: LegResult[] = []) => [
     legRecord(d.cex.venue, req.cex, cex, cexRef, false),
-    legRecord(d.dex.venue, req.dex, dex, dexRef, true),
-    ...hedges.map((h, i) => legRecord(d.cex.venue, { ...req.cex, clientOrderId: clientOrderId(p.key, 'hedge', i) }, h, '', false)),
+    legRecord(d.dex.venue, req.dex, dex, dexRef, true, d.dex.validUntilHeight?.(dexRef)),
+    ...hedges.map((h, i) => legRecord(d.cex.venue, { ...req.cex, side: out.hedgeSides[i] ?? req.cex.side, clientOrderId: clientOrderId(p.key, 'hedge', i) }, h, '', false)),
   ];
   const intent: TradeRecord = {
     trade_key: p.key, asset: p.asset, cex_venue: p.cexVenue, dex_route: p.dexRoute, direction: p.direction,
@@ -135,6 +189,7 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
     predicted_pnl_quote: p.predictedPnl, realised_pnl_quote: null, reason: null,
     tick_recv_us: Math.max(0, p.tickRecvUs), decided_us: Math.max(0, p.decidedUs), created_ts_ms: nowMs(), updated_ts_ms: nowMs(),
   };
+  at('before-intent');
   try {
     await d.store.insertTradeIntent(intent);
   } catch (e) {
@@ -146,7 +201,7 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
     }
     throw e;
   }
-  d.checkpoint?.('after-intent');
+  at('after-intent');
 
   // Both legs at once, the less reliable venue dispatched first.
   const cexFirst = d.reliability.of(d.cex.venue) <= d.reliability.of(d.dex.venue);
@@ -159,11 +214,16 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
     dexP = d.dex.submit(req.dex);
     cexP = d.cex.submit(req.cex);
   }
-  d.checkpoint?.('after-send');
+  at('after-send');
   const submitted = d.store.updateTrade(p.key, { state: 'submitted', updated_ts_ms: nowMs() });
+  if (d.checkpoint) {
+    // One leg answered, the other still out: the hardest point to recover from.
+    void cexP.then(() => at('after-cex-leg'));
+    void dexP.then(() => at('after-dex-leg'));
+  }
   let [cex, dex] = await Promise.all([cexP, dexP]);
   await submitted;
-  d.checkpoint?.('after-legs');
+  at('after-legs');
 
   if (cex.status === 'unknown' || dex.status === 'unknown') {
     await d.store.updateTrade(p.key, { state: 'reconciling', legs: legs(cex, dex), updated_ts_ms: nowMs() });
@@ -195,20 +255,18 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
   } else {
     // One leg filled more than the other: flatten the difference on the CEX venue, now.
     await d.store.updateTrade(p.key, { state: 'hedging', legs: legs(cex, dex), updated_ts_ms: nowMs() });
-    for (let i = 0; i < d.hedge.attempts && Math.abs(residual) > dust; i++) {
-      const sell = residual > 0;
-      const capPct = d.hedge.maxLossPct / 100;
-      const h = await d.cex.submit({
-        tradeKey: p.key, clientOrderId: clientOrderId(p.key, 'hedge', i), side: sell ? 'sell' : 'buy',
-        sizeBase: Math.abs(residual), priceCap: p.cexRefPrice * (sell ? 1 - capPct : 1 + capPct), limitQuote: 0,
-      });
-      out.hedges.push(h);
-      out.hedgeSides.push(sell ? 'sell' : 'buy');
-      if (h.status === 'filled' || h.status === 'partial') residual += sell ? -h.filledBase : h.filledBase;
-    }
+    residual = await hedgeResidual({
+      key: p.key, cex: d.cex, store: d.store, clock: d.clock, residual, refPrice: p.cexRefPrice, dust,
+      maxLossPct: d.hedge.maxLossPct, attempts: d.hedge.attempts, hedges: out.hedges, sides: out.hedgeSides,
+      legsWith: (pending) => [...legs(cex, dex, out.hedges), ...(pending ? [pending] : [])],
+      ...(d.checkpoint ? { afterSend: () => at('after-hedge-send') } : {}),
+    });
     const flat = Math.abs(residual) <= dust;
     out.state = flat ? 'hedged' : 'unhedged';
-    out.reason = `${cex.status === 'filled' ? 'dex' : 'cex'} leg ${cex.status === 'filled' ? dex.status : cex.status}; ${flat ? 'hedged' : `${Math.abs(residual)} base left unhedged`} on ${d.cex.venue}`;
+    // Name the short leg and its own reason (a min-out breach, a refused order): that is what an
+    // operator needs to tell venue weather from a pricing problem.
+    const short = cex.status === 'filled' ? dex : cex;
+    out.reason = `${cex.status === 'filled' ? 'dex' : 'cex'} leg ${short.status}${short.reason ? ` (${short.reason.slice(0, 160)})` : ''}; ${flat ? 'hedged' : `${Math.abs(residual)} base left unhedged`} on ${d.cex.venue}`;
   }
 
   if (out.state === 'filled') {
@@ -219,8 +277,9 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
     else out.reason = `verification differs: cex ${vc.filledBase} vs ${cex.filledBase}, dex ${vd.filledBase} vs ${dex.filledBase}`;
     out.cex = cex = vc;
     out.dex = dex = vd;
+    at('after-verify');
   }
-  d.checkpoint?.('before-final');
+  at('before-final');
   out.residualBase = residual;
   out.unhedgedQuote = Math.abs(residual) * p.cexRefPrice;
   out.realisedPnl =

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recoverTrades } from '../../../src/actors/executor/recovery.ts';
 import { ManualClock } from '../../../src/shared/clock.ts';
+import { clientOrderId } from '../../../src/shared/ids.ts';
 import { createLogger } from '../../../src/shared/log.ts';
 import { openStore, type Store, type TradeRecord } from '../../../src/shared/store/index.ts';
 import { FakeLeg } from '../../helpers/fake-leg.ts';
@@ -27,8 +28,11 @@ async function intent(key: string, state: TradeRecord['state']): Promise<void> {
   });
 }
 
-const run = (cex: FakeLeg, dex: FakeLeg) =>
-  recoverTrades({ store, asset: 'SOL', cexByVenue: new Map([['coinbase', cex]]), dexByRoute: new Map([['whirlpool#0', dex]]), clock: new ManualClock(0, 1_800_000_000_000), log: createLogger({ level: 'silent' }) });
+const run = (cex: FakeLeg, dex: FakeLeg, hedge?: { maxLossPct: number; attempts: number }) =>
+  recoverTrades({
+    store, asset: 'SOL', cexByVenue: new Map([['coinbase', cex]]), dexByRoute: new Map([['whirlpool#0', dex]]), clock: new ManualClock(0, 1_800_000_000_000), log: createLogger({ level: 'silent' }),
+    ...(hedge ? { hedge } : {}),
+  });
 
 describe('executor recovery after a restart', () => {
   it('settles open trades from the venues records and never re-sends', async () => {
@@ -37,7 +41,8 @@ describe('executor recovery after a restart', () => {
     const cex = new FakeLeg('coinbase', () => ({ status: 'filled' }), (r) => (r.tradeKey === 'k-filled' ? { status: 'filled' } : { status: 'no_fill' }));
     const dex = new FakeLeg('whirlpool#0', () => ({ status: 'filled' }), (r) => (r.tradeKey === 'k-filled' ? { status: 'filled' } : { status: 'no_fill' }));
     const rec = await run(cex, dex);
-    expect(rec.map((r) => [r.key, r.state]).sort()).toEqual([['k-filled', 'filled'], ['k-nothing', 'rejected']]);
+    expect(rec.map((r) => [r.key, r.state]).sort()).toEqual([['k-filled', 'verified'], ['k-nothing', 'rejected']]);
+    expect([cex.verifies, dex.verifies]).toEqual([1, 1]);
     expect(cex.submits).toHaveLength(0);
     expect(dex.submits).toHaveLength(0);
     expect((await store.getTrade('k-filled'))!.legs[0]!.filled_size_base).toBe(2);
@@ -53,5 +58,37 @@ describe('executor recovery after a restart', () => {
     expect(byKey['k-one-leg']).toMatchObject({ state: 'unhedged', unhedgedQuote: 200 });
     expect(byKey['k-unknown']!.state).toBe('unknown');
     expect((await store.getTrade('k-unknown'))!.reason).toMatch(/still unknown/);
+  });
+
+  it('hedges a one-legged trade on its CEX, with the hedge written before it is sent', async () => {
+    await intent('k-one-leg', 'submitted');
+    // The CEX bought 2 SOL; the pool sale never landed: recovery must sell 2 back on coinbase.
+    const cex = new FakeLeg('coinbase', () => ({ status: 'filled' }), () => ({ status: 'filled' }));
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'filled' }), () => ({ status: 'no_fill' }));
+    const rec = await run(cex, dex, { maxLossPct: 1, attempts: 2 });
+    expect(rec[0]).toMatchObject({ key: 'k-one-leg', state: 'hedged', unhedgedQuote: 0 });
+    expect(cex.submits).toHaveLength(1);
+    expect(cex.submits[0]).toMatchObject({ side: 'sell', sizeBase: 2, clientOrderId: clientOrderId('k-one-leg', 'hedge', 0) });
+    expect(cex.submits[0]!.priceCap).toBeCloseTo(99, 9); // the CEX fill price (100) less 1 %
+    expect(dex.submits).toHaveLength(0);
+    const t = (await store.getTrade('k-one-leg'))!;
+    expect(t.state).toBe('hedged');
+    expect(t.legs[2]).toMatchObject({ side: 'sell', status: 'filled', filled_size_base: 2, client_order_id: clientOrderId('k-one-leg', 'hedge', 0) });
+  });
+
+  it('looks up a hedge a crash left unanswered by its client order id instead of sending another', async () => {
+    const coid = clientOrderId('k-hedging', 'hedge', 0);
+    await store.insertTradeIntent({
+      trade_key: 'k-hedging', asset: 'SOL', cex_venue: 'coinbase', dex_route: 'whirlpool#0', direction: 'buy_cex_sell_dex', window_id: '1', attempt: 1, state: 'hedging',
+      legs: [leg('coinbase', 'buy'), leg('whirlpool#0', 'sell', { signature: 'sig-1' }), leg('coinbase', 'sell', { client_order_id: coid, price_cap: 99 })],
+      predicted_pnl_quote: 4, realised_pnl_quote: null, reason: null, tick_recv_us: 1, decided_us: 2, created_ts_ms: 1, updated_ts_ms: 1,
+    });
+    const seen: string[] = [];
+    const cex = new FakeLeg('coinbase', () => ({ status: 'filled' }), (r) => (seen.push(r.clientOrderId), { status: 'filled' }));
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'filled' }), () => ({ status: 'no_fill' }));
+    const rec = await run(cex, dex, { maxLossPct: 1, attempts: 2 });
+    expect(rec[0]!.state).toBe('hedged');
+    expect(seen).toContain(coid);
+    expect(cex.submits).toHaveLength(0);
   });
 });

@@ -54,7 +54,7 @@ describe('trade state machine', () => {
     expect(cex.submits[1]).toMatchObject({ side: 'sell', sizeBase: 2 });
     expect(cex.submits[1]!.priceCap).toBeCloseTo(99, 9); // bounded loss: ref × (1 − 1 %)
     expect(cex.submits[1]!.clientOrderId).toMatch(/-hedge0$/);
-    expect(out.reason).toMatch(/dex leg rejected; hedged on coinbase/);
+    expect(out.reason).toMatch(/dex leg rejected \(slippage exceeded\); hedged on coinbase/);
     expect((await store.getTrade(plan().key))!.legs).toHaveLength(3);
   });
 
