@@ -33,6 +33,7 @@ export interface ActorStatus {
 const AUTO_RESUMES: Partial<Record<ControlRequest['reason'], string>> = {
   staleFeed: 'automatically when every feed is fresh again',
   basis: 'automatically when the USD vs USDC basis is back inside its limit',
+  riskCap: 'automatically at 00:00 UTC when the daily caps reset (or an operator resume)',
 };
 
 export type ControlAction = 'pause' | 'resume' | 'observe_only_on' | 'observe_only_off' | 'kill' | 'resume_after_kill';

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { seededRandom } from '../../shared/clock.ts';
 import { CambistError } from '../../shared/errors.ts';
 import { openStore } from '../../shared/store/index.ts';
@@ -13,6 +14,7 @@ import { loadWallet } from '../venues/solana/wallet.ts';
 import { CexLeg } from './cex-leg.ts';
 import { ExecutorEngine } from './engine.ts';
 import type { Leg } from './legs.ts';
+import { LIFECYCLE_POINTS, type LifecyclePoint } from './trade.ts';
 import type { ExecutorActorSlice } from './slice.ts';
 
 /**
@@ -46,20 +48,45 @@ function cexClient(slice: ExecutorActorSlice, c: ExecutorActorSlice['cex'][numbe
 }
 
 /**
- * Restart-safety fault injection: with `CAMBIST_CHAOS_CRASH_PCT` set (tests only; never in a config
- * file), each trade lifecycle point ends this worker with that probability, as a crash would. The
- * supervisor restarts it and startup recovery must settle the trade without a second order.
+ * Restart-safety fault injection (tests only; environment, never a config file). The supervisor
+ * restarts the worker and startup recovery must settle the trade without a second order.
+ * - `CAMBIST_CHAOS_CRASH_PCT=p`: every lifecycle point ends this worker with probability p %.
+ * - `CAMBIST_CHAOS_CRASH_ONE=1`: this incarnation picks one point uniformly among the lifecycle
+ *   points (LIFECYCLE_POINTS) plus `random-time` (a uniform 0-1.5 s after a trade starts, wherever
+ *   the trade then is: mid-request, mid-confirmation) and dies the first time a trade reaches it.
+ * `CAMBIST_CHAOS_LOG=<file>` appends one JSON line per crash (point, trade key, time) for the test.
  */
-function chaos(name: string): { checkpoint?: (point: string) => void } {
+const RANDOM_TIME_MAX_MS = 1_500;
+/** How long this incarnation's startup recovery took (for the chaos log). */
+let recoveryMs = -1;
+
+function chaos(name: string): { checkpoint?: (point: LifecyclePoint, key: string) => void } {
   const pct = Number(process.env.CAMBIST_CHAOS_CRASH_PCT ?? 0);
-  if (!(pct > 0)) return {};
-  const random = seededRandom(Number(process.env.CAMBIST_CHAOS_SEED ?? 1) ^ (Date.now() & 0xffff));
+  const one = process.env.CAMBIST_CHAOS_CRASH_ONE === '1';
+  if (!(pct > 0) && !one) return {};
+  const random = seededRandom(Number(process.env.CAMBIST_CHAOS_SEED ?? 1) ^ (Date.now() & 0xffff) ^ (process.pid << 8));
+  const logFile = process.env.CAMBIST_CHAOS_LOG;
+  const crash = (point: string, key: string): never => {
+    process.stderr.write(`${name}: chaos crash at ${point} (${key})\n`);
+    if (logFile) appendFileSync(logFile, `${JSON.stringify({ actor: name, point, key, ts_ms: Date.now(), recovery_ms: recoveryMs })}\n`);
+    process.exit(70);
+  };
+  if (!one) return { checkpoint: (point, key) => void (random() * 100 < pct && crash(point, key)) };
+  const choices = [...LIFECYCLE_POINTS, 'random-time'] as const;
+  let chosen: (typeof choices)[number] = choices[Math.floor(random() * choices.length)]!;
+  let timerSet = false;
+  let finished = 0;
   return {
-    checkpoint: (point) => {
-      if (random() * 100 < pct) {
-        process.stderr.write(`${name}: chaos crash at ${point}\n`);
-        process.exit(70);
-      }
+    checkpoint: (point, key) => {
+      // A point some trades never reach (the hedge needs a partial fill): after three trades
+      // finished without it, die at a random instant instead.
+      if (point === 'after-final' && chosen !== 'after-final' && ++finished >= 3) chosen = 'random-time';
+      if (chosen === 'random-time') {
+        if (timerSet) return;
+        timerSet = true;
+        const at = random() * RANDOM_TIME_MAX_MS;
+        setTimeout(() => crash(`random-time+${Math.round(at)}ms`, key), at);
+      } else if (point === chosen) crash(point, key);
     },
   };
 }
@@ -124,8 +151,14 @@ runActor<ExecutorActorSlice>(async (ctx) => {
       // background, and only then does the loop take ExecTry records (they wait in the ring, which
       // never drops them). A failure here is not venue weather: it crashes the actor (crash-only).
       booting = (async () => {
+        const t0 = performance.now();
         recovered = await engine.recover();
-        await engine.refreshInventory();
+        await engine.restoreRiskDay();
+        recoveryMs = Math.round(performance.now() - t0);
+        engine.announceStarted();
+        // Balances are re-read in the background: the signal sizes on its last inventory until
+        // they arrive, and every trade's legs are capped anyway.
+        refreshing ??= engine.refreshInventory().finally(() => (refreshing = undefined));
         loop?.start();
       })();
       void booting.catch((e: unknown) =>

@@ -68,8 +68,15 @@ export class ExecutorEngine {
   /** |realised − predicted| / |predicted| of the last trades (for the median gauge). */
   private readonly predictionErrors: number[] = [];
 
+  /**
+   * When this incarnation started: an ExecTry decided earlier was read from the ring after a
+   * restart (or during boot). Its prices are at least a boot old, so it is recorded, not sent.
+   */
+  private readonly startedUs: number;
+
   constructor(private slice: ExecutorSlice, private readonly d: ExecutorDeps) {
     this.risk = new RiskCapsule(slice.risk);
+    this.startedUs = d.clock.monoUs();
   }
 
   configure(slice: ExecutorSlice): void {
@@ -128,10 +135,14 @@ export class ExecutorEngine {
     const cex = this.d.cex.get(p.cexVenueId);
     const dex = this.d.dex.get(p.route);
     let blocked: string | null = null;
-    if (flags & ControlFlag.killed) blocked = 'kill switch on';
+    if (p.decidedUs > 0 && p.decidedUs < this.startedUs) blocked = 'decided before the executor (re)started: its prices are stale, not sent';
+    else if (flags & ControlFlag.killed) blocked = 'kill switch on';
     else if (flags & ControlFlag.paused) blocked = 'paused';
     else if (!cex || !dex) blocked = `no execution client for ${!cex ? p.cexVenue : p.dexRoute}`;
-    else blocked = this.risk.check(notional, nowMs);
+    else {
+      blocked = this.risk.check(notional, nowMs);
+      if (blocked) this.tripDailyCap(blocked, notional);
+    }
     const observeOnly = p.observeOnly || (flags & ControlFlag.observeOnly) !== 0;
     if (observeOnly || blocked) {
       const state: TradeState = observeOnly && !blocked ? 'observe_only' : 'rejected';
@@ -154,6 +165,7 @@ export class ExecutorEngine {
       this.counts.duplicates++;
       return;
     }
+    this.d.checkpoint?.('after-final', p.key);
     this.tally(out.state);
     if (out.state === 'verified' || out.state === 'filled') {
       this.detectToFillsUs.push(Math.max(out.cex.doneUs, out.dex.doneUs) - p.decidedUs);
@@ -185,8 +197,26 @@ export class ExecutorEngine {
     else if (s === 'rejected') this.counts.rejected++;
   }
 
+  /**
+   * A daily cap (loss, trade count, notional) pauses the asset, with an incident, instead of
+   * refusing attempt after attempt: the signal stops emitting while the asset is paused. The
+   * pause lifts itself when the caps reset at 00:00 UTC (see `checkExposure`) or by an operator.
+   */
+  private capBlockedNotional = 0;
+  private tripDailyCap(why: string, notional: number): void {
+    if (this.capBlockedNotional > 0) return;
+    this.capBlockedNotional = Math.max(notional, 1e-9);
+    this.d.requestControl({ scope: { asset: this.slice.asset }, action: 'pause', reason: 'riskCap', detail: `${why}; resumes at 00:00 UTC when the daily caps reset` });
+  }
+
   /** Periodic: accrue unhedged exposure time; past the limit the kill switch goes on. */
   checkExposure(): void {
+    const st = this.d.control.read({ kind: 'asset', index: this.slice.asset_index });
+    if (st.paused && st.reason === 'riskCap' && this.risk.check(this.capBlockedNotional, this.d.clock.nowMs()) === null) {
+      // A new UTC day (or raised limits): undo our own pause. An operator's pause is never touched.
+      this.capBlockedNotional = 0;
+      this.d.requestControl({ scope: { asset: this.slice.asset }, action: 'resume', reason: 'riskCap', detail: 'the daily caps have room again' });
+    }
     let total = 0;
     for (const q of this.unhedged.values()) total += q;
     const nowMs = this.d.clock.nowMs();
@@ -276,6 +306,27 @@ export class ExecutorEngine {
    * Settle what a previous incarnation left open (see recovery.ts), before taking new trades; later,
    * periodically, retry the trades still `unknown` (`onlyUnknown`), skipping any a live task runs.
    */
+  /** Today's (UTC) sent trades from the store, into the risk capsule (startup, crash-only). */
+  async restoreRiskDay(): Promise<void> {
+    const nowMs = this.d.clock.nowMs();
+    const from = Math.floor(nowMs / 86_400_000) * 86_400_000;
+    const day = { notional: 0, trades: 0, pnl: 0 };
+    let cursor: string | null = null;
+    do {
+      const page = await this.d.store.listTrades({ asset: this.slice.asset, from_ms: from, limit: 500, ...(cursor ? { cursor } : {}) });
+      for (const t of page.items) {
+        // Counted when sent (as `onSent` does): not observe-only rows, not attempts refused before sending.
+        const sent = t.state !== 'observe_only' && t.legs.slice(0, 2).some((l) => l.status !== 'pending');
+        if (!sent) continue;
+        day.trades++;
+        day.notional += (t.legs[0]?.size_base ?? 0) * (t.legs[0]?.price_cap ?? 0);
+        day.pnl += t.realised_pnl_quote ?? 0;
+      }
+      cursor = page.next_cursor;
+    } while (cursor);
+    this.risk.restoreDay(nowMs, day);
+  }
+
   async recover(onlyUnknown = false): Promise<number> {
     const byName = (m: Map<number, Leg>, name: (k: number) => string) => new Map([...m].map(([k, leg]) => [name(k), leg]));
     const rec = await recoverTrades({
@@ -285,6 +336,7 @@ export class ExecutorEngine {
       dexByRoute: byName(this.d.dex, (r) => this.slice.routes[r] ?? `route#${r}`),
       clock: this.d.clock,
       log: this.d.log,
+      hedge: { maxLossPct: this.slice.hedge.max_loss_pct, attempts: this.slice.hedge.attempts },
       ...(onlyUnknown ? { states: ['unknown'] as const, skip: this.running } : {}),
     });
     for (const r of rec) {
@@ -304,6 +356,24 @@ export class ExecutorEngine {
     }
     if (rec.length > 0) this.checkExposure();
     return rec.length;
+  }
+
+  /**
+   * After startup recovery (whose results are already published): tell the signal that every
+   * trade of an earlier incarnation is accounted for, so windows still waiting on a trade that a
+   * crash lost before its intent was written stop waiting (otherwise they wait out the in-flight limit).
+   */
+  announceStarted(): void {
+    const o = this.d.out.signal;
+    if (!o) return;
+    const r = this.resultView.begin(o.producer);
+    r.seq = ++this.seq;
+    r.recvUs = this.d.clock.monoUs();
+    r.exchTimeMs = this.d.clock.nowMs();
+    r.tradeKey = '';
+    r.asset = this.slice.asset_index;
+    r.outcome = Outcome.restarted;
+    o.publish();
   }
 
   /** Median relative prediction error of the last 50 filled trades (0 before any). */

@@ -49,6 +49,17 @@ export class RiskCapsule {
     }
   }
 
+  /**
+   * Crash-only: the day's counters live in the store, not in this object. After a restart the
+   * executor restores them from today's trades, so a crash loop can never reset a daily cap.
+   */
+  restoreDay(nowMs: number, day: { notional: number; trades: number; pnl: number }): void {
+    this.roll(nowMs);
+    this.notionalToday = day.notional;
+    this.tradesToday = day.trades;
+    this.pnlToday = day.pnl;
+  }
+
   /** Why a trade of `notional` may not go now, or null. */
   check(notional: number, nowMs: number): string | null {
     this.roll(nowMs);

@@ -49,4 +49,10 @@ export const Outcome = {
   unhedged: 7,
   observeOnly: 8,
   verified: 9,
+  /**
+   * Not a trade outcome: an executor incarnation finished startup recovery. Every trade a previous
+   * incarnation took is settled (its result was published before this) or was never recorded, so
+   * the signal may release every window still waiting. Sent to the signal only, never recorded.
+   */
+  restarted: 10,
 } as const;

@@ -25,8 +25,8 @@ beforeEach(async () => {
 });
 afterEach(async () => store.close());
 
-function setup(cexScript: ConstructorParameters<typeof FakeLeg>[1], dexScript: ConstructorParameters<typeof FakeLeg>[1], dexPrice = 104) {
-  const clock = new ManualClock(0, Date.UTC(2026, 10, 30, 3));
+function setup(cexScript: ConstructorParameters<typeof FakeLeg>[1], dexScript: ConstructorParameters<typeof FakeLeg>[1], dexPrice = 104, startMonoUs = 0) {
+  const clock = new ManualClock(startMonoUs, Date.UTC(2026, 10, 30, 3));
   const control = ControlBlock.create(1);
   const sigRing = createRing({ name: 'executor:SOL->signal:SOL', capacityBytes: 1 << 14, policy: 'reject' });
   const requests: Omit<ControlRequest, 'type'>[] = [];
@@ -39,7 +39,7 @@ function setup(cexScript: ConstructorParameters<typeof FakeLeg>[1], dexScript: C
   });
   const sig = new RingConsumer(sigRing);
   let attempt = 0;
-  const send = async (o: { flags?: number; size?: number; predicted?: number } = {}) => {
+  const send = async (o: { flags?: number; size?: number; predicted?: number; decidedUs?: number } = {}) => {
     const mem = memoryOf(new ArrayBuffer(ExecTry.bytesFor()));
     const t = new ExecTry().write(mem, 0);
     t.tradeKey = `SOL:coinbase:0:bc:7:${++attempt}`;
@@ -55,6 +55,7 @@ function setup(cexScript: ConstructorParameters<typeof FakeLeg>[1], dexScript: C
     t.dexExpectedQuote = 104;
     t.dexLimitQuote = 103;
     t.predictedPnlQuote = o.predicted ?? 3.5;
+    t.decidedUs = o.decidedUs ?? 0;
     engine.onRecord(mem, 0, t.length);
     await engine.drain();
     return t.tradeKey;
@@ -62,9 +63,9 @@ function setup(cexScript: ConstructorParameters<typeof FakeLeg>[1], dexScript: C
   const results = () => {
     const r = new ExecResult();
     const inv = new Inventory();
-    const out: { kind: string; outcome?: number; venue?: number }[] = [];
+    const out: { kind: string; outcome?: number; venue?: number; key?: string }[] = [];
     sig.drain((m, off, len) => {
-      if (kindAt(m, off) === Kind.ExecResult) out.push({ kind: 'result', outcome: r.read(m, off, len).outcome });
+      if (kindAt(m, off) === Kind.ExecResult) out.push({ kind: 'result', outcome: r.read(m, off, len).outcome, key: r.tradeKey });
       else out.push({ kind: 'inventory', venue: inv.read(m, off, len).venue });
     });
     return out;
@@ -77,7 +78,7 @@ describe('executor engine', () => {
     const t = setup(() => ({ status: 'filled' }), () => ({ status: 'filled' }));
     const key = await t.send();
     const out = t.results();
-    expect(out.filter((r) => r.kind === 'result')).toEqual([{ kind: 'result', outcome: Outcome.verified }]);
+    expect(out.filter((r) => r.kind === 'result')).toEqual([{ kind: 'result', outcome: Outcome.verified, key }]);
     // Balances are re-read after every trade and reported to the signal.
     expect(out.filter((r) => r.kind === 'inventory').map((r) => r.venue).sort()).toEqual([1, 4]);
     expect(t.engine.detectToFill.cex.count).toBe(1);
@@ -139,5 +140,52 @@ describe('executor engine', () => {
     const t = setup(() => ({ status: 'filled' }), () => ({ status: 'filled' }));
     await t.engine.refreshInventory();
     expect(t.results().map((r) => r.venue).sort()).toEqual([1, 4]);
+  });
+
+  it('records, and does not send, an ExecTry decided before this incarnation started', async () => {
+    const t = setup(() => ({ status: 'filled' }), () => ({ status: 'filled' }), 104, 5_000_000);
+    const key = await t.send({ decidedUs: 4_000_000 });
+    expect(t.cex.submits).toHaveLength(0);
+    expect(t.dex.submits).toHaveLength(0);
+    expect((await store.getTrade(key))).toMatchObject({ state: 'rejected', reason: expect.stringMatching(/before the executor/) });
+    // Decided after the start: traded.
+    await t.send({ decidedUs: 5_000_001 });
+    expect(t.cex.submits).toHaveLength(1);
+  });
+
+  it('tells the signal it restarted, after recovery, so waiting windows stop waiting', async () => {
+    const t = setup(() => ({ status: 'filled' }), () => ({ status: 'filled' }));
+    t.engine.announceStarted();
+    expect(t.results()).toEqual([{ kind: 'result', outcome: Outcome.restarted, key: '' }]);
+  });
+
+  it('pauses the asset on a daily cap (once), and resumes it itself when the day rolls over', async () => {
+    const t = setup(() => ({ status: 'filled' }), () => ({ status: 'filled' }));
+    await t.send({ size: 6 }); // 600 notional: sent
+    await t.send({ size: 6 }); // 1 200 > the 1 000 cap: refused, asset paused
+    await t.send({ size: 6 });
+    expect(t.cex.submits).toHaveLength(1);
+    expect(t.requests).toEqual([{ scope: { asset: 'SOL' }, action: 'pause', reason: 'riskCap', detail: expect.stringMatching(/daily notional would exceed 1000; resumes at 00:00 UTC/) }]);
+    t.control.set({ kind: 'asset', index: 0 }, ControlFlag.paused, true, 'riskCap', 0);
+    t.engine.checkExposure();
+    expect(t.requests).toHaveLength(1); // same day: still no room
+    t.clock.advanceMs(86_400_000);
+    t.engine.checkExposure();
+    expect(t.requests[1]).toMatchObject({ action: 'resume', reason: 'riskCap' });
+  });
+
+  it('restores the day\'s counters from the store after a restart, so a crash cannot reset a cap', async () => {
+    const first = setup(() => ({ status: 'filled' }), () => ({ status: 'filled' }));
+    await first.send({ size: 4 });
+    await first.send({ size: 5 });
+    await first.send({ flags: Flag.ObserveOnly, size: 3 }); // not sent: not counted
+    const again = setup(() => ({ status: 'filled' }), () => ({ status: 'filled' }));
+    await again.engine.restoreRiskDay();
+    expect(again.engine.risk.tradesToday).toBe(2);
+    expect(again.engine.risk.notionalToday).toBeCloseTo(9 * 100.1, 6);
+    expect(again.engine.risk.pnlToday).toBeCloseTo(first.engine.risk.pnlToday, 9);
+    // 9 × 100.1 already sent today: 1 more SOL would exceed the 1 000 cap.
+    await again.send({ size: 1 });
+    expect(again.cex.submits).toHaveLength(0);
   });
 });
