@@ -275,7 +275,14 @@ export class SignalEngine {
     else if (window.inFlight && nowMs - window.inFlightSinceMs < IN_FLIGHT_LIMIT_MS) reason = Reason.inFlight;
     else if (window.attempts >= this.slice.max_trades_per_window) reason = Reason.risk;
     if (reason !== Reason.none) window.reason = reason;
-    else this.emitTry(window, v, route, dir, bestQ, ref, cap, bestRaw, bestPnl, edgeBps, (flags & ControlFlag.observeOnly) !== 0, nowUs);
+    else {
+      // The decision used the haircut PnL (a margin against slippage, on purpose pessimistic); the
+      // prediction stored with the trade and judged against its realised PnL is the unbiased one,
+      // without the haircut. Computed only when a trade is emitted, never per tick.
+      this.costs.haircutPct = 0;
+      const expected = netPnl(buyCex, bestQ, s.levels, bookOff, count, s.ladders, sellOff, buyOff, k, this.costs, this.costOut);
+      this.emitTry(window, v, route, dir, bestQ, ref, cap, bestRaw, expected === expected ? expected : bestPnl, edgeBps, (flags & ControlFlag.observeOnly) !== 0, nowUs);
+    }
     this.publishOpportunity(v, route, dir, bestQ, bestCost, edgeBps, bestPnl, window.id, reason, nowMs, reason === Reason.none);
     if (nowMs - window.lastReportMs >= EXTEND_REPORT_EVERY_MS) this.publishWindow(window, WindowEventType.extend);
   }
@@ -317,6 +324,15 @@ export class SignalEngine {
 
   private onResult(mem: Memory, off: number, len: number): void {
     const r = this.resultView.read(mem, off, len);
+    if (r.outcome === Outcome.restarted) {
+      // The executor restarted and settled everything earlier incarnations took: stop waiting.
+      for (const pair of this.inFlight.values()) {
+        const w = this.windows.get(pair);
+        if (w) w.inFlight = false;
+      }
+      this.inFlight.clear();
+      return;
+    }
     const key = r.tradeKey;
     const pair = this.inFlight.get(key);
     if (pair === undefined) return;

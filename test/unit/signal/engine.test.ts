@@ -21,13 +21,13 @@ const slice: SignalSlice = {
   store: null,
 };
 
-function setup() {
+function setup(sl: SignalSlice = slice) {
   // 2026-11-30 03:00 UTC: outside the hot window → 2 % threshold.
   const clock = new ManualClock(1_000_000, Date.UTC(2026, 10, 30, 3));
   const control = ControlBlock.create(1);
   const execRing = createRing({ name: 'signal:SOL->executor:SOL', capacityBytes: 1 << 14, policy: 'reject' });
   const recRing = createRing({ name: 'signal:SOL->recorder', capacityBytes: 1 << 16, policy: 'reject' });
-  const engine = new SignalEngine(slice, clock, control, { executor: new Output(execRing, createDoorbell()), recorder: new Output(recRing, createDoorbell()) });
+  const engine = new SignalEngine(sl, clock, control, { executor: new Output(execRing, createDoorbell()), recorder: new Output(recRing, createDoorbell()) });
   const execOut = new RingConsumer(execRing);
   const recOut = new RingConsumer(recRing);
   const feed = (r: Rec) => engine.onRecord(r.mem, r.off, r.len);
@@ -80,6 +80,30 @@ describe('signal engine', () => {
     const ev = t.events();
     expect(ev[0]).toEqual({ kind: 'win', event: WindowEventType.open });
     expect(ev.some((e) => e.kind === 'opp' && e.reason === Reason.none)).toBe(true);
+  });
+
+  it('predicts the trade without the haircut: the haircut moves the decision, not the prediction', () => {
+    const a = setup();
+    richMarket(a);
+    const b = setup({ ...slice, signal: { ...slice.signal, slip_haircut_pct: 0 } });
+    richMarket(b);
+    const [x] = a.tries();
+    const [y] = b.tries();
+    expect(x!.size).toBeCloseTo(y!.size, 9); // the notional cap binds in both
+    expect(x!.pnl).toBeCloseTo(y!.pnl, 9);
+  });
+
+  it('releases every waiting window when the executor announces a restart', () => {
+    const t = setup();
+    richMarket(t);
+    const [first] = t.tries();
+    t.clock.advanceMs(10);
+    richMarket(t);
+    expect(t.tries()).toHaveLength(0); // in flight
+    t.feed(execResult({ key: '', outcome: Outcome.restarted }));
+    t.clock.advanceMs(10);
+    richMarket(t);
+    expect(t.tries().map((x) => x.key)).toEqual([first!.key.replace(/:1$/, ':2')]);
   });
 
   it('holds the next attempt while one is in flight, and derives attempt 2 after the result', () => {
