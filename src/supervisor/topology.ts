@@ -30,6 +30,8 @@ export interface ActorSpec {
   mode: 'blocking' | 'async' | 'none';
   /** Start order rank: lower starts first and stops last (consumers before producers). */
   rank: number;
+  /** Keep a warm standby thread for fast restarts (executors: see ActorHandle.standby). */
+  standby?: boolean;
 }
 
 export interface RingSpec {
@@ -231,7 +233,7 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
           }))
         : [],
     };
-    place({ name: `executor:${a.asset}`, kind: 'executor', slice, mode: 'async', rank: 1 }, 'executor');
+    place({ name: `executor:${a.asset}`, kind: 'executor', slice, mode: 'async', rank: 1, standby: cfg.supervisor.executor_standby }, 'executor');
   }
   for (const { a, index } of assets) {
     const slice: SignalSlice = {

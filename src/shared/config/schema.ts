@@ -184,6 +184,8 @@ export const configSchema = z
         escalate_restarts: z.number().int().positive().default(5),
         escalate_window_sec: positive.default(60),
         shutdown_timeout_ms: positive.default(4_000),
+        /** Keep a warm standby thread per executor (modules loaded), so a crashed executor is back in ~0.1 s, not ~1 s. */
+        executor_standby: z.boolean().default(true),
       })
       .prefault({}),
     rings: z

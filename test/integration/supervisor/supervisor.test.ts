@@ -46,6 +46,21 @@ describe('supervisor', () => {
     expect(s.health().ok).toBe(true);
   });
 
+  it('restarts a crashed actor on its warm standby thread, and keeps a new standby ready', async () => {
+    const s = make({ actors: [{ ...actor('warm'), standby: true }], rings: [] });
+    await s.start();
+    const h = s.handle('warm');
+    // The standby is spawned after Ready: give it time to load its modules.
+    await waitFor(() => h.standbyThreadId !== undefined, 'a standby');
+    const standbyThread = h.standbyThreadId;
+    await new Promise((r) => setTimeout(r, 500));
+    await h.api!.crash('test');
+    await waitFor(() => restartsOf(s, 'warm') === 1 && h.state === 'running', 'warm restarted');
+    expect(h.worker!.threadId).toBe(standbyThread);
+    await waitFor(() => h.standbyThreadId !== undefined, 'the next standby');
+    expect(h.standbyThreadId).not.toBe(standbyThread);
+  });
+
   it('escalates a crash loop to the kill switch with an incident, and keeps serving status', async () => {
     const s = make({ actors: [actor('flappy'), actor('calm')], rings: [] }, { escalate_restarts: 2, escalate_window_sec: 60 });
     await s.start();
