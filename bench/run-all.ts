@@ -31,6 +31,8 @@ const JOBS: Job[] = [
   { name: 'book', args: ['--import', 'tsx', 'bench/book/run.ts'] },
   { name: 'dex-quote', args: ['--import', 'tsx', 'bench/dex-quote/run.ts'] },
   { name: 'solana-feed', args: ['--import', 'tsx', 'bench/solana-feed/run.ts'] },
+  // tick→signal in process at 10 k updates/s: the signal's own work (bench/signal/run.ts).
+  { name: 'signal', args: ['--import', 'tsx', 'bench/signal/run.ts'] },
   // The simulators under load in their worker beside the real engine (25 s; bench/sim-load/README.md).
   { name: 'sim-load', args: ['--import', 'tsx', 'bench/sim-load/run.ts'] },
   // The SLO run's one-file HTML report goes next to the results JSON.
