@@ -76,7 +76,7 @@ export function tradeFigures(trades: readonly TradeRecord[]): TradeFigures {
   const reasons: Record<string, number> = {};
   for (const t of trades) {
     by_state[t.state] = (by_state[t.state] ?? 0) + 1;
-    if (t.reason !== null) reasons[t.reason.slice(0, 120)] = (reasons[t.reason.slice(0, 120)] ?? 0) + 1;
+    if (t.reason !== null) reasons[t.reason.slice(0, 200)] = (reasons[t.reason.slice(0, 200)] ?? 0) + 1;
   }
   return {
     trades: trades.length,
