@@ -1,9 +1,8 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { Leg as LegRecord, Store, TradeRecord, TradeState } from '../../shared/store/index.ts';
-import { clientOrderId } from '../../shared/ids.ts';
 import type { Leg, LegRequest, LegResult } from './legs.ts';
-import { hedgeResidual, legRecord } from './trade.ts';
+import { flatten } from './trade.ts';
 
 /**
  * Startup is recovery (crash-only, DESIGN §13.5): every trade this asset left in a non-final state
@@ -79,16 +78,19 @@ async function recoverOne(o: Parameters<typeof recoverTrades>[0], t: TradeRecord
   if (dex.status === 'unknown' && dex.reason?.startsWith('not found') && nowMs - t.created_ts_ms > BLOCKHASH_LIFETIME_MS) {
     dex = { ...dex, status: 'no_fill', reason: `not found ${Math.round((nowMs - t.created_ts_ms) / 1000)} s after signing: its blockhash has expired, so it never landed` };
   }
-  // Hedge legs (index ≥ 2): IOCs on the same CEX, each written to the store before it was sent. One
-  // a crash left without an answer is looked up by its client order id like the main leg.
+  // Hedge legs (index ≥ 2): CEX IOCs or pool unwinds, each written to the store before it was sent.
+  // One a crash left without an answer is looked up like a main leg: by its client order id, or by
+  // its signature (and proven expired by its stored last valid height).
   const hedges: LegResult[] = [];
   for (let i = 2; i < t.legs.length; i++) {
     const h = t.legs[i]!;
     const st = h.status === 'cancelled' ? 'no_fill' : h.status;
     hedges.push(
       st === 'filled' || st === 'partial' || st === 'no_fill' || st === 'rejected'
-        ? { status: st, filledBase: h.filled_size_base, avgPrice: h.avg_price ?? 0, feeQuote: h.fee_quote ?? 0, ref: h.order_id, reason: null, doneUs: h.filled_us ?? 0 }
-        : await cexLeg.reconcile(requestOf(t, i), h.client_order_id),
+        ? { status: st, filledBase: h.filled_size_base, avgPrice: h.avg_price ?? 0, feeQuote: h.fee_quote ?? 0, ref: h.order_id ?? h.signature, reason: null, doneUs: h.filled_us ?? 0 }
+        : h.signature
+          ? await dexLeg.reconcile(requestOf(t, i), h.signature, h.valid_until_height ?? undefined)
+          : await cexLeg.reconcile(requestOf(t, i), h.client_order_id),
     );
   }
   let hedgeBase = 0;
@@ -101,11 +103,10 @@ async function recoverOne(o: Parameters<typeof recoverTrades>[0], t: TradeRecord
   let reason: string;
   let unhedgedQuote = 0;
   const hedgeSides = t.legs.slice(2).map((l) => l.side);
-  const settledLegs = (pending?: LegRecord): LegRecord[] => [
-    ...t.legs.map((l, i) => (i === 0 ? settle(l, cex) : i === 1 ? { ...settle(l, dex), order_id: l.order_id } : settle(l, hedges[i - 2]!))),
-    ...hedges.slice(t.legs.length - 2).map((h, j) => legRecord(t.cex_venue, { ...requestOf(t, 0), side: hedgeSides[t.legs.length - 2 + j]!, clientOrderId: clientOrderId(t.trade_key, 'hedge', t.legs.length - 2 + j) }, h, '', false)),
-    ...(pending ? [pending] : []),
-  ];
+  const main = (): LegRecord[] => [settle(t.legs[0]!, cex), { ...settle(t.legs[1]!, dex), order_id: t.legs[1]!.order_id }];
+  // Stored hedges settled from the venues; new ones (below) are appended by `flatten`.
+  const records: LegRecord[] = t.legs.slice(2).map((l, i) => ({ ...settle(l, hedges[i]!), ...(l.signature ? { order_id: l.order_id } : {}) }));
+  const settledLegs = (): LegRecord[] => [...main(), ...records];
   if (cex.status === 'unknown' || dex.status === 'unknown' || hedgeUnknown) {
     state = 'unknown';
     reason = `after restart: ${cex.status === 'unknown' || hedgeUnknown ? t.cex_venue : t.dex_route} ${hedgeUnknown && cex.status !== 'unknown' ? 'hedge ' : ''}outcome still unknown; settle by hand`;
@@ -138,16 +139,29 @@ async function recoverOne(o: Parameters<typeof recoverTrades>[0], t: TradeRecord
       // flatten it now, bounded in loss like a live hedge, rather than leave it to the exposure clock.
       const before = residual;
       const ref = cex.filledBase > 0 ? cex.avgPrice : t.legs[0]!.price_cap;
+      let unknownHedge = false;
       if (o.hedge && o.hedge.attempts > 0) {
         await o.store.updateTrade(t.trade_key, { state: 'hedging', legs: settledLegs(), updated_ts_ms: nowMs });
-        residual = await hedgeResidual({
-          key: t.trade_key, cex: cexLeg, store: o.store, clock: o.clock, residual, refPrice: ref, dust,
-          maxLossPct: o.hedge.maxLossPct, attempts: o.hedge.attempts, hedges, sides: hedgeSides, legsWith: settledLegs,
+        // The pool leg over-filled net of earlier pool unwinds: unwind the rest there first.
+        let dexOver = dex.filledBase - cex.filledBase;
+        t.legs.slice(2).forEach((l, i) => {
+          if (l.signature) dexOver -= hedges[i]!.filledBase;
         });
+        const f = await flatten({
+          key: t.trade_key, cex: cexLeg, dex: dexLeg, store: o.store, clock: o.clock, residual, dust,
+          maxLossPct: o.hedge.maxLossPct, attempts: o.hedge.attempts, cexRefPrice: ref,
+          dexUnwind: dexOver > dust && dex.avgPrice > 0 ? { size: dexOver, avgPrice: dex.avgPrice } : null,
+          hedges, sides: hedgeSides, records, main,
+        });
+        residual = f.residual;
+        unknownHedge = f.unknown;
       }
-      if (Math.abs(residual) <= dust) {
+      if (unknownHedge) {
+        state = 'unknown';
+        reason = `after restart: one leg short by ${Math.abs(before)} base; a hedge's outcome is unknown (reconciled later)`;
+      } else if (Math.abs(residual) <= dust) {
         state = 'hedged';
-        reason = `after restart: one leg short by ${Math.abs(before)} base; hedged on ${t.cex_venue}`;
+        reason = `after restart: one leg short by ${Math.abs(before)} base; hedged on ${[...new Set(records.slice(t.legs.length - 2).map((r) => r.venue))].join(' and ') || t.cex_venue}`;
       } else {
         state = 'unhedged';
         unhedgedQuote = Math.abs(residual) * ref;

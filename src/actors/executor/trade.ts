@@ -68,6 +68,8 @@ export interface TradeOutcome {
   dex: LegResult;
   hedges: LegResult[];
   hedgeSides: ('buy' | 'sell')[];
+  /** The hedges as stored (venue, client order id or signature, fill). */
+  hedgeRecords: LegRecord[];
   realisedPnl: number;
   /** Base left unhedged (signed: + long, − short) and its quote notional at the reference price. */
   residualBase: number;
@@ -125,45 +127,82 @@ export function alignSize(size: number, step: number): number {
 }
 
 /**
- * Flatten a residual position (+ long base, − short base) with IOCs on the trade's CEX venue,
- * capped at `refPrice × (1 ∓ maxLossPct)`. Each hedge order is written to the store (as the
- * pending last leg) before it is sent, so a crash after sending leaves its client order id for
- * recovery to look up; ids are `hedge` + the index among the trade's hedges, so a later hedge of the
- * same trade (by recovery) never reuses one. Returns the residual left.
+ * Flatten a residual position (+ long base, − short base) left by one leg filling more than the other.
+ *
+ * When the pool leg filled and the CEX leg did not, the position is first unwound on the pool: the
+ * pool has not moved against us (our swap is what moved it), so giving the base back costs two pool
+ * fees and the impact, while the CEX leg usually failed because that venue's price just ran away —
+ * a hedge there, capped at its old reference, would not fill either. What is left goes to the CEX
+ * as IOCs capped at `cexRefPrice × (1 ∓ maxLossPct)`. Every hedge is written to the store (as the
+ * pending last leg: a client order id, or the signed swap's signature and last valid height) before
+ * it is sent, so recovery can look it up after a crash; an unknown hedge outcome stops hedging (a
+ * second hedge on top of one that filled would open the opposite position).
  */
-export async function hedgeResidual(o: {
+export interface FlattenContext {
   key: string;
   cex: Leg;
+  dex: Leg;
   store: Store;
   clock: Clock;
   residual: number;
-  refPrice: number;
   dust: number;
   maxLossPct: number;
   attempts: number;
-  /** Hedge results so far (appended to) and their sides. */
+  cexRefPrice: number;
+  /** The pool leg over-filled: unwind up to `size` base there first, priced from its fill. */
+  dexUnwind: { size: number; avgPrice: number } | null;
+  /** Appended: each hedge's result, side and stored leg record. */
   hedges: LegResult[];
   sides: ('buy' | 'sell')[];
-  /** The trade's legs as they should be stored, plus the hedge about to be sent. */
-  legsWith: (pending: LegRecord | undefined) => LegRecord[];
+  records: LegRecord[];
+  /** The two main legs as they should be stored. */
+  main: () => LegRecord[];
   afterSend?: () => void;
-}): Promise<number> {
+}
+
+export async function flatten(o: FlattenContext): Promise<{ residual: number; unknown: boolean }> {
   let residual = o.residual;
   const capPct = o.maxLossPct / 100;
+  const durable = (pending: LegRecord) => o.store.updateTrade(o.key, { legs: [...o.main(), ...o.records, pending], updated_ts_ms: Math.floor(o.clock.nowMs()) });
+  const applied = (h: LegResult, sell: boolean) => {
+    if (h.status === 'filled' || h.status === 'partial') residual += sell ? -h.filledBase : h.filledBase;
+  };
+  if (o.dexUnwind && Math.abs(residual) > o.dust) {
+    const size = Math.min(Math.abs(residual), o.dexUnwind.size);
+    const sell = residual > 0;
+    const px = o.dexUnwind.avgPrice;
+    const req: LegRequest = {
+      tradeKey: `${o.key}|unwind`, clientOrderId: clientOrderId(o.key, 'hedge', o.hedges.length), side: sell ? 'sell' : 'buy',
+      sizeBase: size, priceCap: 0, limitQuote: sell ? size * px * (1 - capPct) : size * px * (1 + capPct),
+    };
+    o.dex.expectEdge?.(req.tradeKey, size * px * capPct); // worth at most the loss it avoids
+    const ref = await o.dex.prepare(req);
+    const height = o.dex.validUntilHeight?.(ref);
+    await durable(legRecord(o.dex.venue, req, undefined, ref, true, height));
+    const h = await o.dex.submit(req);
+    o.afterSend?.();
+    o.hedges.push(h);
+    o.sides.push(req.side);
+    o.records.push(legRecord(o.dex.venue, req, h, ref, true, height));
+    if (h.status === 'unknown') return { residual, unknown: true };
+    applied(h, sell);
+  }
   for (let i = 0; i < o.attempts && Math.abs(residual) > o.dust; i++) {
     const sell = residual > 0;
     const req: LegRequest = {
       tradeKey: o.key, clientOrderId: clientOrderId(o.key, 'hedge', o.hedges.length), side: sell ? 'sell' : 'buy',
-      sizeBase: Math.abs(residual), priceCap: o.refPrice * (sell ? 1 - capPct : 1 + capPct), limitQuote: 0,
+      sizeBase: Math.abs(residual), priceCap: o.cexRefPrice * (sell ? 1 - capPct : 1 + capPct), limitQuote: 0,
     };
-    await o.store.updateTrade(o.key, { legs: o.legsWith(legRecord(o.cex.venue, req, undefined, '', false)), updated_ts_ms: Math.floor(o.clock.nowMs()) });
+    await durable(legRecord(o.cex.venue, req, undefined, '', false));
     const h = await o.cex.submit(req);
     o.afterSend?.();
     o.hedges.push(h);
     o.sides.push(req.side);
-    if (h.status === 'filled' || h.status === 'partial') residual += sell ? -h.filledBase : h.filledBase;
+    o.records.push(legRecord(o.cex.venue, req, h, '', false));
+    if (h.status === 'unknown') return { residual, unknown: true };
+    applied(h, sell);
   }
-  return residual;
+  return { residual, unknown: false };
 }
 
 export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutcome> {
@@ -173,15 +212,15 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
   const dust = Math.max(EPS * Math.max(1, p.sizeBase), step / 2);
   const req = legRequests(p);
   const nowMs = () => Math.floor(d.clock.nowMs());
-  const out: TradeOutcome = { state: 'intent', duplicate: false, cex: pending(), dex: pending(), hedges: [], hedgeSides: [], realisedPnl: 0, residualBase: 0, unhedgedQuote: 0, reason: null };
+  const out: TradeOutcome = { state: 'intent', duplicate: false, cex: pending(), dex: pending(), hedges: [], hedgeSides: [], hedgeRecords: [], realisedPnl: 0, residualBase: 0, unhedgedQuote: 0, reason: null };
   // Durable references first: the DEX transaction is signed now, so its signature is in the intent
   // and a crash after sending can still be reconciled; the CEX ref is the client order id.
   const [cexRef, dexRef] = await Promise.all([d.cex.prepare(req.cex), d.dex.prepare(req.dex)]);
   const at = (point: LifecyclePoint) => d.checkpoint?.(point, p.key);
-  const legs = (cex?: LegResult, dex?: LegResult, hedges: LegResult[] = []) => [
+  const legs = (cex?: LegResult, dex?: LegResult) => [
     legRecord(d.cex.venue, req.cex, cex, cexRef, false),
     legRecord(d.dex.venue, req.dex, dex, dexRef, true, d.dex.validUntilHeight?.(dexRef)),
-    ...hedges.map((h, i) => legRecord(d.cex.venue, { ...req.cex, side: out.hedgeSides[i] ?? req.cex.side, clientOrderId: clientOrderId(p.key, 'hedge', i) }, h, '', false)),
+    ...out.hedgeRecords,
   ];
   const intent: TradeRecord = {
     trade_key: p.key, asset: p.asset, cex_venue: p.cexVenue, dex_route: p.dexRoute, direction: p.direction,
@@ -253,20 +292,25 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
   } else if (Math.abs(residual) <= dust) {
     out.state = 'filled';
   } else {
-    // One leg filled more than the other: flatten the difference on the CEX venue, now.
+    // One leg filled more than the other: flatten the difference now (see `flatten`).
     await d.store.updateTrade(p.key, { state: 'hedging', legs: legs(cex, dex), updated_ts_ms: nowMs() });
-    residual = await hedgeResidual({
-      key: p.key, cex: d.cex, store: d.store, clock: d.clock, residual, refPrice: p.cexRefPrice, dust,
-      maxLossPct: d.hedge.maxLossPct, attempts: d.hedge.attempts, hedges: out.hedges, sides: out.hedgeSides,
-      legsWith: (pending) => [...legs(cex, dex, out.hedges), ...(pending ? [pending] : [])],
+    const dexOver = dex.filledBase - cex.filledBase;
+    const f = await flatten({
+      key: p.key, cex: d.cex, dex: d.dex, store: d.store, clock: d.clock, residual, dust,
+      maxLossPct: d.hedge.maxLossPct, attempts: d.hedge.attempts, cexRefPrice: p.cexRefPrice,
+      dexUnwind: dexOver > dust && dex.avgPrice > 0 ? { size: dexOver, avgPrice: dex.avgPrice } : null,
+      hedges: out.hedges, sides: out.hedgeSides, records: out.hedgeRecords, main: () => legs(cex, dex).slice(0, 2),
       ...(d.checkpoint ? { afterSend: () => at('after-hedge-send') } : {}),
     });
+    residual = f.residual;
     const flat = Math.abs(residual) <= dust;
-    out.state = flat ? 'hedged' : 'unhedged';
+    out.state = f.unknown ? 'unknown' : flat ? 'hedged' : 'unhedged';
     // Name the short leg and its own reason (a min-out breach, a refused order): that is what an
     // operator needs to tell venue weather from a pricing problem.
     const short = cex.status === 'filled' ? dex : cex;
-    out.reason = `${cex.status === 'filled' ? 'dex' : 'cex'} leg ${short.status}${short.reason ? ` (${short.reason.slice(0, 160)})` : ''}; ${flat ? 'hedged' : `${Math.abs(residual)} base left unhedged`} on ${d.cex.venue}`;
+    const on = [...new Set(out.hedgeRecords.map((h) => h.venue))].join(' and ') || d.cex.venue;
+    const what = f.unknown ? `a hedge's outcome is unknown (reconciled later), ${Math.abs(residual)} base open` : flat ? 'hedged' : `${Math.abs(residual)} base left unhedged`;
+    out.reason = `${cex.status === 'filled' ? 'dex' : 'cex'} leg ${short.status}${short.reason ? ` (${short.reason.slice(0, 160)})` : ''}; ${what} on ${on}`;
   }
 
   if (out.state === 'filled') {
@@ -287,6 +331,6 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
     quoteFlow(req.dex.side, dex) +
     out.hedges.reduce((sum, h, i) => sum + quoteFlow(out.hedgeSides[i]!, h), 0) +
     residual * p.cexRefPrice; // an open position is marked at the reference price
-  await d.store.updateTrade(p.key, { state: out.state, legs: legs(cex, dex, out.hedges), realised_pnl_quote: out.realisedPnl, reason: out.reason, updated_ts_ms: nowMs() });
+  await d.store.updateTrade(p.key, { state: out.state, legs: legs(cex, dex), realised_pnl_quote: out.realisedPnl, reason: out.reason, updated_ts_ms: nowMs() });
   return out;
 }

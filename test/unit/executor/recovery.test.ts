@@ -91,4 +91,17 @@ describe('executor recovery after a restart', () => {
     expect(seen).toContain(coid);
     expect(cex.submits).toHaveLength(0);
   });
+
+  it('unwinds on the pool a trade whose pool leg filled and CEX leg did not', async () => {
+    await intent('k-pool-only', 'submitted');
+    const cex = new FakeLeg('coinbase', () => ({ status: 'filled' }), () => ({ status: 'no_fill' }));
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'filled' }), () => ({ status: 'filled' }), 104);
+    const rec = await run(cex, dex, { maxLossPct: 1, attempts: 2 });
+    expect(rec[0]!.state).toBe('hedged');
+    expect(cex.submits).toHaveLength(0);
+    expect(dex.submits).toEqual([expect.objectContaining({ side: 'buy', sizeBase: 2, tradeKey: 'k-pool-only|unwind' })]);
+    const legs = (await store.getTrade('k-pool-only'))!.legs;
+    expect(legs[2]).toMatchObject({ venue: 'whirlpool#0', side: 'buy', status: 'filled' });
+    expect(legs[2]!.signature).toBeTruthy();
+  });
 });

@@ -58,6 +58,37 @@ describe('trade state machine', () => {
     expect((await store.getTrade(plan().key))!.legs).toHaveLength(3);
   });
 
+  it('unwinds an over-filled pool leg on the pool first (the CEX that failed has usually run away)', async () => {
+    // The CEX buy found nothing at its cap; the pool sold 2 SOL at 104. The position (short 2) is
+    // bought back on the pool with at most 1 % over the sale price, not on the CEX.
+    const cex = new FakeLeg('coinbase', () => ({ status: 'no_fill' }));
+    let n = 0;
+    const dex = new FakeLeg('whirlpool#0', () => (++n === 1 ? { status: 'filled', avgPrice: 104 } : { status: 'filled', avgPrice: 104.1 }), undefined, 104);
+    const out = await runTrade(plan(), deps(cex, dex));
+    expect(out.state).toBe('hedged');
+    expect(cex.submits).toHaveLength(1); // only the main leg
+    expect(dex.submits).toHaveLength(2);
+    expect(dex.submits[1]).toMatchObject({ side: 'buy', sizeBase: 2, tradeKey: `${plan().key}|unwind` });
+    expect(dex.submits[1]!.limitQuote).toBeCloseTo(2 * 104 * 1.01, 9); // max quote in
+    expect(out.reason).toMatch(/cex leg no_fill; hedged on whirlpool#0/);
+    const legs = (await store.getTrade(plan().key))!.legs;
+    expect(legs).toHaveLength(3);
+    expect(legs[2]).toMatchObject({ venue: 'whirlpool#0', side: 'buy', status: 'filled', signature: expect.stringMatching(/^whirlpool#0:/) });
+    // Sold 2 at 104, bought back 2 at 104.1: the loss is the round trip, fees included.
+    expect(out.realisedPnl).toBeLessThan(0);
+    expect(out.realisedPnl).toBeGreaterThan(-1);
+  });
+
+  it('stops hedging when a hedge outcome is unknown, rather than stack a second hedge on it', async () => {
+    const cex = new FakeLeg('coinbase', () => ({ status: 'no_fill' }));
+    let n = 0;
+    const dex = new FakeLeg('whirlpool#0', () => (++n === 1 ? { status: 'filled', avgPrice: 104 } : { status: 'unknown' }), undefined, 104);
+    const out = await runTrade(plan(), deps(cex, dex));
+    expect(out.state).toBe('unknown');
+    expect(cex.submits).toHaveLength(1);
+    expect(dex.submits).toHaveLength(2);
+  });
+
   it('leaves a position it could not flatten as unhedged, with its notional', async () => {
     let n = 0;
     const cex = new FakeLeg('coinbase', () => (++n === 1 ? { status: 'filled' } : { status: 'no_fill' }));
