@@ -4,7 +4,7 @@ import { windowId } from '../../shared/ids.ts';
 /**
  * Opportunity windows (DESIGN §5), one track per (CEX venue, DEX route, direction): a window opens
  * when the net edge crosses the threshold, extends while it holds, and closes `graceMs` after it
- * last held. It counts signals and trades, tracks peak and mean edge, and remembers why it was not
+ * last held — or `GONE_CLOSE_MS` after, once the edge is gone altogether (net ≤ 0). It counts signals and trades, tracks peak and mean edge, and remembers why it was not
  * traded (the last blocking reason) — the record nobody else keeps.
  */
 export interface Window {
@@ -32,6 +32,9 @@ export interface Window {
 
 export type WindowChange = 'opened' | 'extended' | 'closed' | 'none';
 
+/** How long an edge that is gone (net ≤ 0) keeps a window open. */
+export const GONE_CLOSE_MS = 2_000;
+
 export class WindowTracker {
   private readonly open = new Map<number, Window>();
 
@@ -56,7 +59,12 @@ export class WindowTracker {
    */
   observe(pair: number, cexVenue: number, route: number, direction: number, edgeBps: number, aboveThreshold: boolean, nowMs: number): { change: WindowChange; window: Window | undefined } {
     let w = this.open.get(pair);
-    if (w && !aboveThreshold && nowMs - w.lastAboveMs > this.graceMs) {
+    // The grace covers an edge that flickers around the threshold. An edge that is gone (net ≤ 0:
+    // the market is back to normal, fees uncovered) closes the window after a short debounce, so
+    // the next dislocation on this pair is a new window with its own attempts, not the tail of
+    // the last one.
+    const closeAfterMs = edgeBps <= 0 ? Math.min(this.graceMs, GONE_CLOSE_MS) : this.graceMs;
+    if (w && !aboveThreshold && nowMs - w.lastAboveMs > closeAfterMs) {
       this.open.delete(pair);
       w.closedMs = nowMs;
       return { change: 'closed', window: w };

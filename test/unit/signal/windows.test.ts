@@ -17,6 +17,18 @@ describe('opportunity windows', () => {
     expect(t.get(3)).toBeUndefined();
   });
 
+  it('closes soon once the edge is gone altogether (net ≤ 0), so the next dislocation is a new window', () => {
+    const t = new WindowTracker(20_000);
+    const first = t.observe(3, 1, 0, 1, 300, true, 1_000).window!;
+    expect(t.observe(3, 1, 0, 1, -80, false, 2_500).change).toBe('none'); // gone, but inside the debounce
+    expect(t.observe(3, 1, 0, 1, 40, false, 3_500).change).toBe('none'); // still positive: grace applies
+    expect(t.observe(3, 1, 0, 1, -90, false, 3_600).change).toBe('closed'); // gone, 2.6 s after it last held
+    const next = t.observe(3, 1, 0, 1, 320, true, 8_000);
+    expect(next.change).toBe('opened');
+    expect(next.window!.id).not.toBe(first.id);
+    expect(next.window!.attempts).toBe(0);
+  });
+
   it('keeps one window per pair and sweeps windows whose inputs went quiet', () => {
     const t = new WindowTracker(1_000);
     const a = t.observe(1, 1, 0, 1, 150, true, 0).window!;
