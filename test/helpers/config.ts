@@ -13,3 +13,23 @@ export function testConfig(over: { supervisor?: Partial<Config['supervisor']>; d
     supervisor: { ...cfg.supervisor, restart_initial_ms: 20, restart_max_ms: 200, unresponsive_ms: 1_000, handshake_timeout_ms: 60_000, ...over.supervisor },
   };
 }
+
+/**
+ * A test engine config that trades SOL eagerly on the simulators (0.3 % thresholds, a small
+ * haircut, a 1 s window grace) with its risk limits overridden; edge on an ephemeral port.
+ */
+export function eagerSolConfig(base: Config, risk: Partial<Config['assets'][number]['risk']> = {}): Config {
+  const sol = base.assets[0]!;
+  return {
+    ...base,
+    edge: { ...base.edge, port: 0 },
+    assets: [
+      {
+        ...sol,
+        signal: { ...sol.signal, profit_threshold_pct_hot: 0.3, profit_threshold_pct_cold: 0.3, slip_haircut_pct: 0.1, window_grace_sec: 1 },
+        risk: { ...sol.risk, ...risk },
+      },
+      ...base.assets.slice(1),
+    ],
+  };
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/shared/log.ts';
 import { startEngine, type Engine } from '../../../src/supervisor/engine.ts';
-import { testConfig } from '../../helpers/config.ts';
+import { eagerSolConfig, testConfig } from '../../helpers/config.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 /**
@@ -19,20 +19,8 @@ describe('daily risk caps on the simulators', () => {
 
   it('pauses at the daily trade cap, says why in /v1/status, and a restart does not reset the count', async () => {
     const base = testConfig({ data_dir: mkdtempSync(join(tmpdir(), 'cambist-cap-')) });
-    const sol = base.assets[0]!;
     engine = await startEngine({
-      config: {
-        ...base,
-        edge: { ...base.edge, port: 0 },
-        assets: [
-          {
-            ...sol,
-            signal: { ...sol.signal, profit_threshold_pct_hot: 0.3, profit_threshold_pct_cold: 0.3, slip_haircut_pct: 0.1, window_grace_sec: 1 },
-            risk: { ...sol.risk, max_daily_trades: 2, max_trades_per_window: 100 },
-          },
-          ...base.assets.slice(1),
-        ],
-      },
+      config: eagerSolConfig(base, { max_daily_trades: 2, max_trades_per_window: 100 }),
       log: createLogger({ level: 'silent' }),
       sim: { auto_dislocations: false, dislocations: [{ asset: 'SOL', venue: 'gemini', bps: 400, duration_ms: 120_000, delay_ms: 1_500 }] },
     });

@@ -6,7 +6,7 @@ import { LIFECYCLE_POINTS } from '../../../src/actors/executor/trade.ts';
 import { createLogger } from '../../../src/shared/log.ts';
 import type { TradeRecord } from '../../../src/shared/store/index.ts';
 import { startEngine, type Engine } from '../../../src/supervisor/engine.ts';
-import { testConfig } from '../../helpers/config.ts';
+import { eagerSolConfig, testConfig } from '../../helpers/config.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 /**
@@ -38,24 +38,12 @@ describe('executor restart safety on the simulators', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cambist-chaos-'));
     const log = join(dir, 'crashes.jsonl');
     const base = testConfig({ data_dir: dir, supervisor: { escalate_restarts: 100_000, restart_initial_ms: 10, restart_max_ms: 50 } });
-    const sol = base.assets[0]!;
     process.env.CAMBIST_CHAOS_CRASH_ONE = '1';
     process.env.CAMBIST_CHAOS_LOG = log;
     engine = await startEngine({
-      config: {
-        ...base,
-        edge: { ...base.edge, port: 0 },
-        assets: [
-          {
-            ...sol,
-            signal: { ...sol.signal, profit_threshold_pct_hot: 0.3, profit_threshold_pct_cold: 0.3, slip_haircut_pct: 0.1, window_grace_sec: 1 },
-            // Keep the gates out of the way: this test is about crashes, and crashed trades are
-            // allowed to look like prediction misses.
-            risk: { ...sol.risk, max_trades_per_window: 10_000, max_daily_trades: 100_000, max_daily_notional_quote: 1e9, max_daily_loss_abs: 1e9, pnl_error_gate_pct: 1_000 },
-          },
-          ...base.assets.slice(1),
-        ],
-      },
+      // Keep the gates out of the way: this test is about crashes, and crashed trades are allowed
+      // to look like prediction misses.
+      config: eagerSolConfig(base, { max_trades_per_window: 10_000, max_daily_trades: 100_000, max_daily_notional_quote: 1e9, max_daily_loss_abs: 1e9, pnl_error_gate_pct: 1_000 }),
       log: createLogger({ level: 'silent' }),
       sim: { auto_dislocations: false, dislocations: [{ asset: 'SOL', venue: 'dex', bps: 300, duration_ms: 900_000, delay_ms: 2_000 }] },
     });
