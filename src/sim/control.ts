@@ -40,6 +40,9 @@ const dislocationSchema = z.strictObject({
   delay_ms: z.number().nonnegative().optional(),
 });
 
+// A market-wide move of one asset's fundamental price (every venue follows with its lag).
+const jumpSchema = z.strictObject({ asset: z.enum(ASSETS), bps: z.number().refine((x) => x !== 0 && x > -10_000, 'bps must be non-zero and above -10000') });
+
 // `{book_updates_per_sec}` sets a load, `{book_updates_per_sec: 0}` or `{}` clears it.
 const loadSchema = z.strictObject({ book_updates_per_sec: z.number().nonnegative().optional() });
 
@@ -51,6 +54,7 @@ export interface ControlDeps {
   nowMs(): number;
   inject(f: FaultRequest): void;
   dislocate(d: DislocationSpec): string;
+  jump(asset: (typeof ASSETS)[number], bps: number): void;
   orders(venue: string | undefined): unknown;
   health(): { ok: boolean };
   profiles(): Record<SimVenueName, VenueProfile>;
@@ -76,6 +80,12 @@ function post(deps: ControlDeps, path: string, body: unknown): Reply | undefined
     const p = dislocationSchema.safeParse(body);
     if (!p.success) return bad('BAD_DISLOCATION', p.error);
     return { status: 200, body: { ok: true, id: deps.dislocate(p.data) } };
+  }
+  if (path === '/sim/jump') {
+    const p = jumpSchema.safeParse(body);
+    if (!p.success) return bad('BAD_JUMP', p.error);
+    deps.jump(p.data.asset, p.data.bps);
+    return { status: 200, body: { ok: true, jump: p.data } };
   }
   if (path === '/sim/load') {
     const p = loadSchema.safeParse(body);

@@ -181,6 +181,10 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
         nowMs: () => scheduler.clock.nowMs(),
         inject: faults.inject,
         dislocate: (d) => market.dislocate(d),
+        jump: (asset, bps) => {
+          if (!market.hasAsset(asset)) throw new RangeError(`jump: asset ${asset} is not simulated`);
+          market.jump(asset, bps);
+        },
         orders: (venue) => ordersReport(engine, chain, market, venue),
         health: () => health.report(),
         profiles: () => Object.fromEntries(SIM_VENUES.map((v) => [v, venueFaults[v].profile])) as Record<SimVenue, VenueProfile>,

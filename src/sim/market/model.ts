@@ -225,6 +225,14 @@ export class MarketModel {
     return this.st(asset).books[venue].book;
   }
 
+  /**
+   * A market-wide move: the asset's fundamental price jumps by `bps` at once; every venue follows
+   * with its own lag (a flash move, for the engine's anomaly gate). Not a dislocation: no truth window.
+   */
+  jump(asset: Asset, bps: number): void {
+    this.st(asset).fundamental.price *= 1 + bps / 1e4;
+  }
+
   /** Schedule a dislocation; returns its ground-truth id. */
   dislocate(spec: DislocationSpec): string {
     if (!this.state.has(spec.asset)) throw new RangeError(`dislocate: asset ${spec.asset} is not simulated`);

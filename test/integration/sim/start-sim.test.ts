@@ -30,6 +30,11 @@ describe('startSim', () => {
       expect(d.status).toBe(200);
       const { id } = (await d.json()) as { id: string };
       expect((await post('/sim/faults', { venue: 'gemini', kind: 'explode' })).status).toBe(400);
+      // A market-wide move: the fundamental jumps, no truth window is recorded for it.
+      const before = sim.market.fundamental('BTC');
+      expect((await post('/sim/jump', { asset: 'BTC', bps: 250 })).status).toBe(200);
+      expect(sim.market.fundamental('BTC') / before).toBeCloseTo(1.025, 2); // model ticks may run in between
+      expect((await post('/sim/jump', { asset: 'BTC', bps: 0 })).status).toBe(400);
       expect((await post('/sim/faults', { venue: 'gemini', kind: 'drop' })).status).toBe(200);
       expect((await gm.closed).code).toBe(1006);
 

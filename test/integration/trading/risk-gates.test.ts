@@ -8,7 +8,8 @@ import { eagerSolConfig, testConfig } from '../../helpers/config.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 /**
- * The executor's gates on the real engine, each visible in /v1/status with its reason.
+ * Risk gates on the real engine, each visible in /v1/status with its reason (the stale-feed and
+ * basis gates have their own files: gates.test.ts, basis.test.ts).
  *
  * The daily caps: reaching one pauses the asset (reason `riskCap`, an incident
  * that says what resumes it) instead of refusing attempt after attempt, and a restarted executor
@@ -20,11 +21,11 @@ const statusOf = async (e: Engine) => {
   const token = await mintToken(loadJwtSecret(e.config.data_dir), { scope: 'read', ttlSec: 300 });
   return async () =>
     (await (await fetch(`${e.url}/v1/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
-      control: { assets: Record<string, { paused: boolean; observe_only: boolean; reason: string }> };
+      control: { global: { killed: boolean; reason: string }; assets: Record<string, { paused: boolean; observe_only: boolean; reason: string }> };
     };
 };
 
-describe('executor risk gates on the simulators', () => {
+describe('risk gates on the simulators', () => {
   let engine: Engine | undefined;
   afterEach(async () => {
     await engine?.stop();
@@ -80,5 +81,48 @@ describe('executor risk gates on the simulators', () => {
     const sent = e.sim!.engine.allOrders('gemini').length;
     await new Promise((r) => setTimeout(r, 3_000));
     expect(e.sim!.engine.allOrders('gemini').length).toBe(sent);
+  }, 150_000);
+
+  it('trips the kill switch when a one-legged trade stays unhedged past its exposure bound', async () => {
+    // Every swap fails on chain, and the hedge may not cross the reference at all (0 % loss cap),
+    // so the CEX leg's position stays open: 1 quote·s of unhedged exposure is the bound.
+    const base = testConfig({ data_dir: mkdtempSync(join(tmpdir(), 'cambist-unhedged-')) });
+    const cfg = eagerSolConfig(base, { max_unhedged_quote_sec: 1, hedge_max_loss_pct: 0 });
+    engine = await startEngine({
+      config: cfg,
+      log: createLogger({ level: 'silent' }),
+      sim: {
+        auto_dislocations: false,
+        profiles: { solana: { tx_fail_pct: 100 } },
+        dislocations: [{ asset: 'SOL', venue: 'gemini', bps: 400, duration_ms: 120_000, delay_ms: 1_500 }],
+      },
+    });
+    const e = engine;
+    const status = await statusOf(e);
+    await waitFor(async () => (await status()).control.global.killed, 'kill switch on', 60_000, 250);
+    expect((await status()).control.global.reason).toBe('unhedged');
+    expect(e.supervisor.incidents.find((i) => i.reason.startsWith('unhedged'))?.reason).toMatch(/unhedged exposure \d+ quote·s exceeds 1/);
+    const trades = (await e.store.listTrades({ asset: 'SOL', limit: 100 })).items;
+    expect(trades.some((t) => t.state === 'unhedged')).toBe(true);
+  }, 150_000);
+
+  it('pauses the asset on a market-wide move beyond anomaly_sigma, and says so', async () => {
+    const base = testConfig({ data_dir: mkdtempSync(join(tmpdir(), 'cambist-anomaly-')) });
+    const sol = base.assets[0]!;
+    // A 2 s window: the gate needs a history of 120 samples (30 s) before σ means anything.
+    engine = await startEngine({
+      config: { ...base, edge: { ...base.edge, port: 0 }, assets: [{ ...sol, risk: { ...sol.risk, anomaly_window_sec: 2 } }, ...base.assets.slice(1)] },
+      log: createLogger({ level: 'silent' }),
+      sim: { auto_dislocations: false },
+    });
+    const e = engine;
+    const status = await statusOf(e);
+    await new Promise((r) => setTimeout(r, 33_000));
+    expect((await status()).control.assets.SOL!.paused).toBe(false); // noise alone does not trip it
+    const r = await fetch(`${e.sim!.urls.control}/sim/jump`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asset: 'SOL', bps: 400 }) });
+    expect(r.status).toBe(200);
+    await waitFor(async () => (await status()).control.assets.SOL?.paused === true, 'SOL paused', 20_000, 200);
+    expect((await status()).control.assets.SOL!.reason).toBe('anomaly');
+    expect(e.supervisor.incidents.find((i) => i.reason.startsWith('anomaly'))?.reason).toMatch(/moved more than 3 σ within 2 s/);
   }, 150_000);
 });
