@@ -197,12 +197,14 @@ export class ExecutorEngine {
     else if (s === 'rejected') this.counts.rejected++;
   }
 
+  /** The notional a daily cap refused (0: no cap pause of ours is on). */
+  private capBlockedNotional = 0;
+
   /**
    * A daily cap (loss, trade count, notional) pauses the asset, with an incident, instead of
    * refusing attempt after attempt: the signal stops emitting while the asset is paused. The
    * pause lifts itself when the caps reset at 00:00 UTC (see `checkExposure`) or by an operator.
    */
-  private capBlockedNotional = 0;
   private tripDailyCap(why: string, notional: number): void {
     if (this.capBlockedNotional > 0) return;
     this.capBlockedNotional = Math.max(notional, 1e-9);
@@ -302,10 +304,6 @@ export class ExecutorEngine {
     ]);
   }
 
-  /**
-   * Settle what a previous incarnation left open (see recovery.ts), before taking new trades; later,
-   * periodically, retry the trades still `unknown` (`onlyUnknown`), skipping any a live task runs.
-   */
   /** Today's (UTC) sent trades from the store, into the risk capsule (startup, crash-only). */
   async restoreRiskDay(): Promise<void> {
     const nowMs = this.d.clock.nowMs();
@@ -327,6 +325,10 @@ export class ExecutorEngine {
     this.risk.restoreDay(nowMs, day);
   }
 
+  /**
+   * Settle what a previous incarnation left open (see recovery.ts), before taking new trades; later,
+   * periodically, retry the trades still `unknown` (`onlyUnknown`), skipping any a live task runs.
+   */
   async recover(onlyUnknown = false): Promise<number> {
     const byName = (m: Map<number, Leg>, name: (k: number) => string) => new Map([...m].map(([k, leg]) => [name(k), leg]));
     const rec = await recoverTrades({
