@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/shared/log.ts';
 import { startEngine, type Engine } from '../../../src/supervisor/engine.ts';
 import { testConfig } from '../../helpers/config.ts';
+import { type StatusBody, statusReader } from '../../helpers/status.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 /**
@@ -16,17 +17,7 @@ import { waitFor } from '../../helpers/wait.ts';
  */
 describe('USD vs USDC depeg gate on the simulators', () => {
   let engine: Engine;
-  let token = '';
-  type Status = {
-    control: { assets: Record<string, { paused: boolean; reason: string }> };
-    feeds: { venue: string; asset: string; state: string }[];
-    incidents: { reason: string; resolved_ts_ms: number | null; timeline: { event: string }[] }[];
-    sim: { control_url: string } | null;
-  };
-  const status = async (): Promise<Status> => {
-    const r = await fetch(`${engine.url}/v1/status`, { headers: { authorization: `Bearer ${token}` } });
-    return (await r.json()) as Status;
-  };
+  let status: () => Promise<StatusBody>;
   const simPost = async (path: string, body: unknown) => {
     const r = await fetch(`${(await status()).sim!.control_url}${path}`, { method: 'POST', body: JSON.stringify(body) });
     expect(r.status).toBe(200);
@@ -44,8 +35,7 @@ describe('USD vs USDC depeg gate on the simulators', () => {
       log: createLogger({ level: 'silent' }),
       sim: { auto_dislocations: false },
     });
-    const { mintToken, loadJwtSecret } = await import('../../../src/actors/edge/auth.ts');
-    token = await mintToken(loadJwtSecret(engine.config.data_dir), { scope: 'read', ttlSec: 300 });
+    status = await statusReader(engine);
   }, 90_000);
 
   afterAll(async () => engine?.stop());

@@ -5,19 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/shared/log.ts';
 import { startEngine, type Engine } from '../../../src/supervisor/engine.ts';
 import { testConfig } from '../../helpers/config.ts';
+import { type StatusBody, statusReader } from '../../helpers/status.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 /** Risk gates on the real engine: each one pauses, says why in /v1/status, and is audited. */
 describe('risk gates on the simulators', () => {
   let engine: Engine;
-  let token = '';
-  const status = async () => {
-    const r = await fetch(`${engine.url}/v1/status`, { headers: { authorization: `Bearer ${token}` } });
-    return (await r.json()) as {
-      control: { assets: Record<string, { paused: boolean; reason: string }> };
-      feeds: { venue: string; asset: string; state: string }[];
-    };
-  };
+  let status: () => Promise<StatusBody>;
 
   beforeAll(async () => {
     const base = testConfig({ data_dir: mkdtempSync(join(tmpdir(), 'cambist-gates-')) });
@@ -32,8 +26,7 @@ describe('risk gates on the simulators', () => {
       log: createLogger({ level: 'silent' }),
       sim: { auto_dislocations: false },
     });
-    const { mintToken, loadJwtSecret } = await import('../../../src/actors/edge/auth.ts');
-    token = await mintToken(loadJwtSecret(engine.config.data_dir), { scope: 'read', ttlSec: 300 });
+    status = await statusReader(engine);
   }, 90_000);
 
   afterAll(async () => engine?.stop());

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/shared/log.ts';
 import { startEngine, type Engine } from '../../../src/supervisor/engine.ts';
 import { eagerSolConfig, testConfig } from '../../helpers/config.ts';
+import { statusReader } from '../../helpers/status.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 /**
@@ -16,14 +17,6 @@ import { waitFor } from '../../helpers/wait.ts';
  * restores the day's count from the store, so neither an operator resume nor a crash buys a trade
  * past the cap.
  */
-const statusOf = async (e: Engine) => {
-  const { mintToken, loadJwtSecret } = await import('../../../src/actors/edge/auth.ts');
-  const token = await mintToken(loadJwtSecret(e.config.data_dir), { scope: 'read', ttlSec: 300 });
-  return async () =>
-    (await (await fetch(`${e.url}/v1/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
-      control: { global: { killed: boolean; reason: string }; assets: Record<string, { paused: boolean; observe_only: boolean; reason: string }> };
-    };
-};
 
 describe('risk gates on the simulators', () => {
   let engine: Engine | undefined;
@@ -40,7 +33,7 @@ describe('risk gates on the simulators', () => {
       sim: { auto_dislocations: false, dislocations: [{ asset: 'SOL', venue: 'gemini', bps: 400, duration_ms: 120_000, delay_ms: 1_500 }] },
     });
     const e = engine;
-    const status = await statusOf(e);
+    const status = await statusReader(e);
     const sent = () => e.sim!.engine.allOrders('gemini').length;
 
     await waitFor(async () => (await status()).control.assets.SOL?.paused === true, 'SOL paused by the cap', 60_000, 200);
@@ -72,7 +65,7 @@ describe('risk gates on the simulators', () => {
       sim: { auto_dislocations: false, dislocations: [{ asset: 'SOL', venue: 'gemini', bps: 400, duration_ms: 120_000, delay_ms: 1_500 }] },
     });
     const e = engine;
-    const status = await statusOf(e);
+    const status = await statusReader(e);
     await waitFor(async () => (await status()).control.assets.SOL?.observe_only === true, 'SOL observe-only', 90_000, 250);
     expect((await status()).control.assets.SOL!.reason).toBe('predictionError');
     const incident = e.supervisor.incidents.find((i) => i.reason.startsWith('predictionError'));
@@ -98,7 +91,7 @@ describe('risk gates on the simulators', () => {
       },
     });
     const e = engine;
-    const status = await statusOf(e);
+    const status = await statusReader(e);
     await waitFor(async () => (await status()).control.global.killed, 'kill switch on', 60_000, 250);
     expect((await status()).control.global.reason).toBe('unhedged');
     expect(e.supervisor.incidents.find((i) => i.reason.startsWith('unhedged'))?.reason).toMatch(/unhedged exposure \d+ quote·s exceeds 1/);
@@ -116,7 +109,7 @@ describe('risk gates on the simulators', () => {
       sim: { auto_dislocations: false },
     });
     const e = engine;
-    const status = await statusOf(e);
+    const status = await statusReader(e);
     await new Promise((r) => setTimeout(r, 33_000));
     expect((await status()).control.assets.SOL!.paused).toBe(false); // noise alone does not trip it
     const r = await fetch(`${e.sim!.urls.control}/sim/jump`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asset: 'SOL', bps: 400 }) });

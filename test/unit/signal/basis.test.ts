@@ -12,6 +12,7 @@ import { ControlBlock } from '../../../src/shared/control.ts';
 import { BASIS_ASSET, ExecTry, FeedHealth, FeedState, Kind, Opportunity, Reason, Venue, kindAt } from '../../../src/shared/messages/index.ts';
 import { createDoorbell, createRing, memoryOf, RingConsumer } from '../../../src/shared/ring/index.ts';
 import { bookTop, inventory, linearLadder, poolQuote, type Rec } from '../../helpers/messages.ts';
+import { signalSlice } from '../../helpers/signal-slice.ts';
 
 describe('PnL with a USD vs USDC basis', () => {
   // One ask level at 100 USD, one bid at 100 USD; the pool pays 103 USDC per SOL and asks 97 USDC.
@@ -105,18 +106,7 @@ function health(venue: number, asset: number, state: number): Rec {
   return { mem, off: 0, len: v.length };
 }
 
-const slice: SignalSlice = {
-  asset: 'SOL',
-  asset_index: 0,
-  venues: [{ venue_id: 1, venue: 'coinbase', taker_fee_bps: 60, ioc_epsilon_pct: 0.1, book_usage_cap_pct: 30, stale_ms: 5_000 }],
-  routes: [{ route: 0, name: 'whirlpool#0', slippage_bps_cap: 75, stale_ms: 2_000 }],
-  signal: { profit_threshold_pct_hot: 1, profit_threshold_pct_cold: 2, slip_haircut_pct: 0.75, window_grace_sec: 20, hot_window_utc: [12, 13], max_basis_bps: 50 },
-  sizing: { base_notional_quote: 50, max_notional_quote: 500, pool_usage_cap_pct: 1 },
-  max_trades_per_window: 3,
-  gates: { stale_pause_ms: 10_000, anomaly_sigma: 3, anomaly_window_sec: 60 },
-  basis: { source: 'bitstamp:usdcusd', usd_per_usdc: 1, stale_ms: 10_000 },
-  store: null,
-};
+const slice: SignalSlice = signalSlice({ basis: { source: 'bitstamp:usdcusd', usd_per_usdc: 1, stale_ms: 10_000 } });
 
 function setup(s: SignalSlice = slice) {
   const clock = new ManualClock(1_000_000, Date.UTC(2026, 10, 30, 3)); // outside the hot window: 2 % threshold

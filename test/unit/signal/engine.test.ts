@@ -7,19 +7,9 @@ import { ControlBlock, ControlFlag } from '../../../src/shared/control.ts';
 import { ExecTry, Flag, Kind, Opportunity, Outcome, Reason, WindowEvent, WindowEventType, kindAt } from '../../../src/shared/messages/index.ts';
 import { createDoorbell, createRing, RingConsumer } from '../../../src/shared/ring/index.ts';
 import { bookTop, execResult, inventory, linearLadder, poolQuote, type Rec } from '../../helpers/messages.ts';
+import { signalSlice } from '../../helpers/signal-slice.ts';
 
-const slice: SignalSlice = {
-  asset: 'SOL',
-  asset_index: 0,
-  venues: [{ venue_id: 1, venue: 'coinbase', taker_fee_bps: 60, ioc_epsilon_pct: 0.1, book_usage_cap_pct: 30, stale_ms: 5_000 }],
-  routes: [{ route: 0, name: 'whirlpool#0', slippage_bps_cap: 75, stale_ms: 2_000 }],
-  signal: { profit_threshold_pct_hot: 1, profit_threshold_pct_cold: 2, slip_haircut_pct: 0.75, window_grace_sec: 20, hot_window_utc: [12, 13], max_basis_bps: 50 },
-  sizing: { base_notional_quote: 50, max_notional_quote: 500, pool_usage_cap_pct: 1 },
-  max_trades_per_window: 3,
-  gates: { stale_pause_ms: 10_000, anomaly_sigma: 3, anomaly_window_sec: 60 },
-  basis: null,
-  store: null,
-};
+const slice: SignalSlice = signalSlice();
 
 function setup(sl: SignalSlice = slice) {
   // 2026-11-30 03:00 UTC: outside the hot window → 2 % threshold.
