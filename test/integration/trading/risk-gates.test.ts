@@ -70,10 +70,19 @@ describe('risk gates on the simulators', () => {
     expect((await status()).control.assets.SOL!.reason).toBe('predictionError');
     const incident = e.supervisor.incidents.find((i) => i.reason.startsWith('predictionError'));
     expect(incident?.reason).toMatch(/realised vs predicted PnL off by more than/);
-    // Observe-only: attempts go on being recorded, nothing more is sent.
+    // Observe-only: trades already in flight finish (an order cannot be unsent, and their hedges
+    // reduce risk); after that attempts go on being recorded, observe-only, and nothing is sent.
+    const OPEN = ['intent', 'submitted', 'reconciling', 'hedging', 'partial', 'failed_leg'];
+    const trades = async () => (await e.store.listTrades({ asset: 'SOL', limit: 1_000 })).items;
+    await waitFor(async () => (await trades()).every((t) => !OPEN.includes(t.state)), 'in-flight trades settled', 30_000, 200);
     const sent = e.sim!.engine.allOrders('gemini').length;
-    await new Promise((r) => setTimeout(r, 3_000));
+    const before = new Set((await trades()).map((t) => t.trade_key));
+    await waitFor(async () => (await trades()).length > before.size, 'a new attempt recorded', 30_000, 200);
+    await new Promise((r) => setTimeout(r, 1_000));
     expect(e.sim!.engine.allOrders('gemini').length).toBe(sent);
+    const later = (await trades()).filter((t) => !before.has(t.trade_key));
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((t) => t.state === 'observe_only')).toBe(true);
   }, 150_000);
 
   it('trips the kill switch when a one-legged trade stays unhedged past its exposure bound', async () => {
