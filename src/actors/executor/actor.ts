@@ -49,11 +49,10 @@ function cexClient(slice: ExecutorActorSlice, c: ExecutorActorSlice['cex'][numbe
 
 /**
  * Restart-safety fault injection (tests only; environment, never a config file). The supervisor
- * restarts the worker and startup recovery must settle the trade without a second order.
- * - `CAMBIST_CHAOS_CRASH_PCT=p`: every lifecycle point ends this worker with probability p %.
- * - `CAMBIST_CHAOS_CRASH_ONE=1`: this incarnation picks one point uniformly among the lifecycle
- *   points (LIFECYCLE_POINTS) plus `random-time` (a uniform 0-1.5 s after a trade starts, wherever
- *   the trade then is: mid-request, mid-confirmation) and dies the first time a trade reaches it.
+ * restarts the worker and startup recovery must settle the trade without a second order. With
+ * `CAMBIST_CHAOS_CRASH_ONE=1` each incarnation picks one point uniformly among the lifecycle points
+ * (LIFECYCLE_POINTS) plus `random-time` (a uniform 0-1.5 s after a trade starts, wherever the trade
+ * then is: mid-request, mid-confirmation) and dies the first time a trade reaches it.
  * `CAMBIST_CHAOS_LOG=<file>` appends one JSON line per crash (point, trade key, time) for the test.
  */
 const RANDOM_TIME_MAX_MS = 1_500;
@@ -61,9 +60,7 @@ const RANDOM_TIME_MAX_MS = 1_500;
 let recoveryMs = -1;
 
 function chaos(name: string): { checkpoint?: (point: LifecyclePoint, key: string) => void } {
-  const pct = Number(process.env.CAMBIST_CHAOS_CRASH_PCT ?? 0);
-  const one = process.env.CAMBIST_CHAOS_CRASH_ONE === '1';
-  if (!(pct > 0) && !one) return {};
+  if (process.env.CAMBIST_CHAOS_CRASH_ONE !== '1') return {};
   const random = seededRandom(Number(process.env.CAMBIST_CHAOS_SEED ?? 1) ^ (Date.now() & 0xffff) ^ (process.pid << 8));
   const logFile = process.env.CAMBIST_CHAOS_LOG;
   const crash = (point: string, key: string): never => {
@@ -71,7 +68,6 @@ function chaos(name: string): { checkpoint?: (point: LifecyclePoint, key: string
     if (logFile) appendFileSync(logFile, `${JSON.stringify({ actor: name, point, key, ts_ms: Date.now(), recovery_ms: recoveryMs })}\n`);
     process.exit(70);
   };
-  if (!one) return { checkpoint: (point, key) => void (random() * 100 < pct && crash(point, key)) };
   const choices = [...LIFECYCLE_POINTS, 'random-time'] as const;
   let chosen: (typeof choices)[number] = choices[Math.floor(random() * choices.length)]!;
   let timerSet = false;
