@@ -18,7 +18,6 @@ import {
   type Balance,
   type CancelOutcome,
   type CexExecClient,
-  DEFAULT_SETTLE,
   type Fees,
   type Fill,
   type OrderOutcome,
@@ -26,13 +25,12 @@ import {
   outcomeFromError,
   outcomeFromOrder,
   type ProductIncrements,
-  realSleep,
-  SentIds,
   type SettlePolicy,
   settleOrder,
   type SubmitOrder,
   sumFills,
 } from '../common/exec-types.ts';
+import { LookupFirstExec } from '../common/lookup-first.ts';
 import { BitstampError, bitstampBadResponse, bitstampHttpError } from './errors.ts';
 import { parseBitstampCancel, parseBitstampOrder, parseBitstampOrderStatus, type Fill as BitstampFill } from './parse.ts';
 import { type BitstampForm, BitstampRest, type BitstampRestOptions } from './rest.ts';
@@ -90,45 +88,28 @@ export function percentToBps(pct: string): number {
   return Number(decToString(decMul(decParse(pct), decParse('100'))));
 }
 
-export class BitstampExec implements CexExecClient {
+export class BitstampExec extends LookupFirstExec<{ order: OrderUpdate; fills: Fill[] }> implements CexExecClient {
   readonly venue = 'bitstamp' as const;
   readonly rest: BitstampRest;
-  private readonly products: Readonly<Record<string, ProductIncrements>>;
-  private readonly settlePolicy: SettlePolicy;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly sent = new SentIds();
 
   constructor(opts: BitstampExecOptions) {
+    super(opts, BITSTAMP_SIM_PRODUCTS);
     this.rest = new BitstampRest(opts);
-    this.products = opts.products ?? BITSTAMP_SIM_PRODUCTS;
-    this.settlePolicy = opts.settle ?? DEFAULT_SETTLE;
-    this.sleep = opts.sleep ?? realSleep;
   }
 
-  /** Safe to repeat within this process: a repeated client id is looked up before anything is sent. */
-  submitOrder(o: SubmitOrder): Promise<OrderOutcome> {
-    if (this.sent.seen(o.clientOrderId)) return this.submitOrderIdempotent(o);
-    return this.send(o);
+  protected isVenueError(e: unknown): e is BitstampError {
+    return e instanceof BitstampError;
   }
 
-  async submitOrderIdempotent(o: SubmitOrder): Promise<OrderOutcome> {
-    const base = { venue: this.venue, clientOrderId: o.clientOrderId };
-    let found: { order: OrderUpdate; fills: Fill[] } | null;
-    try {
-      found = await this.readOrder({ client_order_id: o.clientOrderId }, o.symbol);
-    } catch (e) {
-      // Cannot tell whether the order exists: sending now could double it.
-      if (e instanceof BitstampError) return { ...outcomeFromError(base, e), status: 'unknown' };
-      throw e;
-    }
-    if (found === null) {
-      this.sent.seen(o.clientOrderId);
-      return this.send(o);
-    }
+  protected lookUp(o: SubmitOrder): Promise<{ order: OrderUpdate; fills: Fill[] } | null> {
+    return this.readOrder({ client_order_id: o.clientOrderId }, o.symbol);
+  }
+
+  protected finishFound(base: { venue: 'bitstamp'; clientOrderId: string }, found: { order: OrderUpdate; fills: Fill[] }, o: SubmitOrder): Promise<OrderOutcome> {
     return this.finish(base, found.order, o.symbol);
   }
 
-  private async send(o: SubmitOrder): Promise<OrderOutcome> {
+  protected async send(o: SubmitOrder): Promise<OrderOutcome> {
     const base = { venue: this.venue, clientOrderId: o.clientOrderId };
     let built;
     try {

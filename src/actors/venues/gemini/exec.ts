@@ -20,7 +20,6 @@ import {
   type Balance,
   type CancelOutcome,
   type CexExecClient,
-  DEFAULT_SETTLE,
   type Fees,
   type Fill,
   type OrderOutcome,
@@ -28,12 +27,11 @@ import {
   outcomeFromError,
   outcomeFromOrder,
   type ProductIncrements,
-  realSleep,
-  SentIds,
   type SettlePolicy,
   settleOrder,
   type SubmitOrder,
 } from '../common/exec-types.ts';
+import { LookupFirstExec } from '../common/lookup-first.ts';
 import { GeminiError, geminiBadResponse, geminiHttpError } from './errors.ts';
 import { parseGeminiMyTrades, parseGeminiOrder } from './parse.ts';
 import { type GeminiParams, GeminiRest, type GeminiRestOptions } from './rest.ts';
@@ -82,45 +80,28 @@ function orderIdParam(id: string): number | string {
 const balancesSchema = z.array(z.looseObject({ currency: z.string(), amount: z.string(), available: z.string() }));
 const notionalSchema = z.looseObject({ api_maker_fee_bps: z.number(), api_taker_fee_bps: z.number() });
 
-export class GeminiExec implements CexExecClient {
+export class GeminiExec extends LookupFirstExec<OrderUpdate> implements CexExecClient {
   readonly venue = 'gemini' as const;
   readonly rest: GeminiRest;
-  private readonly products: Readonly<Record<string, ProductIncrements>>;
-  private readonly settlePolicy: SettlePolicy;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly sent = new SentIds();
 
   constructor(opts: GeminiExecOptions) {
+    super(opts, GEMINI_SIM_PRODUCTS);
     this.rest = new GeminiRest(opts);
-    this.products = opts.products ?? GEMINI_SIM_PRODUCTS;
-    this.settlePolicy = opts.settle ?? DEFAULT_SETTLE;
-    this.sleep = opts.sleep ?? realSleep;
   }
 
-  /** Safe to repeat within this process: a repeated client id is looked up before anything is sent. */
-  submitOrder(o: SubmitOrder): Promise<OrderOutcome> {
-    if (this.sent.seen(o.clientOrderId)) return this.submitOrderIdempotent(o);
-    return this.send(o);
+  protected isVenueError(e: unknown): e is GeminiError {
+    return e instanceof GeminiError;
   }
 
-  async submitOrderIdempotent(o: SubmitOrder): Promise<OrderOutcome> {
-    const base = { venue: this.venue, clientOrderId: o.clientOrderId };
-    let found: OrderUpdate | null;
-    try {
-      found = await this.requestOrder({ clientOrderId: o.clientOrderId, symbol: o.symbol });
-    } catch (e) {
-      // Cannot tell whether the order exists: sending now could double it.
-      if (e instanceof GeminiError) return { ...outcomeFromError(base, e), status: 'unknown' };
-      throw e;
-    }
-    if (found === null) {
-      this.sent.seen(o.clientOrderId);
-      return this.send(o);
-    }
+  protected lookUp(o: SubmitOrder): Promise<OrderUpdate | null> {
+    return this.requestOrder({ clientOrderId: o.clientOrderId, symbol: o.symbol });
+  }
+
+  protected finishFound(base: { venue: 'gemini'; clientOrderId: string }, found: OrderUpdate, o: SubmitOrder): Promise<OrderOutcome> {
     return this.finish(base, found);
   }
 
-  private async send(o: SubmitOrder): Promise<OrderOutcome> {
+  protected async send(o: SubmitOrder): Promise<OrderOutcome> {
     const base = { venue: this.venue, clientOrderId: o.clientOrderId };
     let built;
     try {
