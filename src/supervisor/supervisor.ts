@@ -33,6 +33,7 @@ export interface ActorStatus {
 const AUTO_RESUMES: Partial<Record<ControlRequest['reason'], string>> = {
   staleFeed: 'automatically when every feed is fresh again',
   basis: 'automatically when the USD vs USDC basis is back inside its limit',
+  anomaly: 'automatically once the mid has stayed inside the limit for anomaly_resume_sec (unless that is 0)',
   riskCap: 'automatically at 00:00 UTC when the daily caps reset (or an operator resume)',
 };
 

@@ -246,7 +246,7 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
       signal: a.signal,
       sizing: a.sizing,
       max_trades_per_window: a.risk.max_trades_per_window,
-      gates: { stale_pause_ms: a.risk.stale_pause_ms, anomaly_sigma: a.risk.anomaly_sigma, anomaly_window_sec: a.risk.anomaly_window_sec },
+      gates: { stale_pause_ms: a.risk.stale_pause_ms, anomaly_sigma: a.risk.anomaly_sigma, anomaly_window_sec: a.risk.anomaly_window_sec, anomaly_resume_sec: a.risk.anomaly_resume_sec },
       // Observed with the venue disabled (a config the schema refuses) stays observed: it never
       // arrives, so the signal treats it as stale and never trades on a basis it cannot see.
       basis: needsBasis(a) ? { source: cfg.basis.source, usd_per_usdc: cfg.basis.fixed_usd_per_usdc, stale_ms: cfg.basis.stale_ms } : null,

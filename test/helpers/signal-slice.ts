@@ -14,7 +14,7 @@ export function signalSlice(over: Partial<SignalSlice> = {}): SignalSlice {
     signal: { profit_threshold_pct_hot: 1, profit_threshold_pct_cold: 2, slip_haircut_pct: 0.75, window_grace_sec: 20, hot_window_utc: [12, 13], max_basis_bps: 50 },
     sizing: { base_notional_quote: 50, max_notional_quote: 500, pool_usage_cap_pct: 1 },
     max_trades_per_window: 3,
-    gates: { stale_pause_ms: 10_000, anomaly_sigma: 3, anomaly_window_sec: 60 },
+    gates: { stale_pause_ms: 10_000, anomaly_sigma: 3, anomaly_window_sec: 60, anomaly_resume_sec: 120 },
     basis: null,
     store: null,
     ...over,

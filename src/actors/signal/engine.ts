@@ -129,9 +129,9 @@ export class SignalEngine {
     if (this.mids.length === 0) return;
     this.mids.sort((x, y) => x - y);
     const median = this.mids[this.mids.length >> 1]!;
-    if (this.anomalyGate.sample(median, nowMs, g)) {
-      ask({ scope, action: 'pause', reason: 'anomaly', detail: `${this.slice.asset} moved more than ${g.anomaly_sigma} σ within ${g.anomaly_window_sec} s` });
-    }
+    const a = this.anomalyGate.sample(median, nowMs, g);
+    if (a === 'pause') ask({ scope, action: 'pause', reason: 'anomaly', detail: `${this.slice.asset} moved more than ${g.anomaly_sigma} σ within ${g.anomaly_window_sec} s` });
+    else if (a === 'resume') ask({ scope, action: 'resume', reason: 'anomaly', detail: `${this.slice.asset} stayed within ${g.anomaly_sigma} σ for ${g.anomaly_resume_sec} s` });
   }
 
   /**

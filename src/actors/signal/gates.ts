@@ -3,8 +3,9 @@
  * - stale feeds: any required input (every configured CEX venue and DEX route) older than
  *   `stale_pause_ms` → ask for a pause; ask to resume once all are fresh again (the supervisor only
  *   lifts a pause thrown for this reason, never an operator's);
- * - anomaly: a CEX mid move larger than `anomaly_sigma` standard deviations of its own recent
- *   moves, scaled to `anomaly_window_sec` → ask for a pause that stays until an operator resumes;
+ * - anomaly: a move of the median mid larger than `anomaly_sigma` standard deviations of its own
+ *   window-long moves within `anomaly_window_sec` → ask for a pause; ask to resume once the mid has
+ *   stayed inside the limit for `anomaly_resume_sec` (0: the pause waits for an operator);
  * - basis: |USD per USDC − 1| beyond `max_basis_bps` (a stablecoin depeg) → ask for a pause; ask to
  *   resume once it has been back inside for `BASIS_RESUME_HOLD_MS`.
  */
@@ -12,6 +13,7 @@ export interface GateLimits {
   stale_pause_ms: number;
   anomaly_sigma: number;
   anomaly_window_sec: number;
+  anomaly_resume_sec: number;
 }
 
 const SAMPLE_MS = 250;
@@ -76,45 +78,98 @@ export class BasisGate {
   }
 }
 
+/**
+ * "A move larger than `anomaly_sigma` σ within `anomaly_window_sec`" needs σ of window-long moves.
+ * Two estimates, the larger wins (a false trip pauses the asset until an operator resumes it, so the
+ * gate errs towards not tripping):
+ * - σ per √ms from every consecutive pair of samples (Σr² / Σdt), scaled by the time elapsed: right
+ *   for a random walk, too small for a price that moves smoothly (a median of lagged books trends
+ *   over seconds, so 250 ms steps understate a minute's move: on the simulator's calm market the
+ *   √T-scaled estimate alone tripped a 3 σ gate 10-20 times in 30 minutes);
+ * - the root mean square of the window-long moves in the history itself (overlapping), which is
+ *   σ at the window's own horizon whatever the autocorrelation.
+ * The move is taken against the newest sample at least one window old, by wall time rather than by
+ * sample count: a sweep delayed by a GC pause or a starved thread spans more time, and a count-based
+ * window would compare a multi-second move with a 250 ms σ.
+ */
 export class AnomalyGate {
   private readonly mids = new Float64Array(HISTORY);
+  private readonly times = new Float64Array(HISTORY);
   private n = 0;
   private lastSampleMs = 0;
+  /** The last sample beyond the limit (ms), for the resume hold. */
+  private beyondMs = 0;
   tripped = false;
+  paused = false;
 
-  /** Feed the current mid at most every SAMPLE_MS; returns true once when the gate trips. */
-  sample(mid: number, nowMs: number, l: GateLimits): boolean {
-    if (!(mid > 0) || nowMs - this.lastSampleMs < SAMPLE_MS) return false;
+  /**
+   * Feed the current mid (sampled at most every SAMPLE_MS). 'pause' once per crossing of the limit,
+   * 'resume' once the mid has stayed inside it for `anomaly_resume_sec` after the last crossing.
+   */
+  sample(mid: number, nowMs: number, l: GateLimits): 'pause' | 'resume' | null {
+    if (!(mid > 0) || nowMs - this.lastSampleMs < SAMPLE_MS) return null;
+    const t = this.measure(mid, nowMs, l);
+    if (t) {
+      this.beyondMs = nowMs;
+      if (this.tripped) return null;
+      this.tripped = true;
+      this.paused = true;
+      return 'pause';
+    }
+    this.tripped = false;
+    if (this.paused && l.anomaly_resume_sec > 0 && nowMs - this.beyondMs >= l.anomaly_resume_sec * 1000) {
+      this.paused = false;
+      return 'resume';
+    }
+    return null;
+  }
+
+  /** Records the sample; true when its move is beyond the limit. */
+  private measure(mid: number, nowMs: number, l: GateLimits): boolean {
     this.lastSampleMs = nowMs;
     this.mids[this.n % HISTORY] = mid;
+    this.times[this.n % HISTORY] = nowMs;
     this.n++;
-    const lag = Math.max(1, Math.round((l.anomaly_window_sec * 1000) / SAMPLE_MS));
+    const windowMs = l.anomaly_window_sec * 1000;
     const have = Math.min(this.n, HISTORY);
-    // Need a history several windows long before a σ means anything.
-    if (have < Math.max(4 * lag, 120)) return false;
-    let sum = 0;
-    let sq = 0;
-    let k = 0;
-    for (let i = 1; i < have; i++) {
-      const a = this.mids[(this.n - i) % HISTORY]!;
-      const b = this.mids[(this.n - i - 1) % HISTORY]!;
-      if (!(a > 0 && b > 0)) continue;
-      const r = Math.log(a / b);
-      sum += r;
-      sq += r * r;
-      k++;
+    const first = this.n - have;
+    // Need a history several windows long (and at least 30 s) before a σ means anything.
+    if (nowMs - this.times[first % HISTORY]! < Math.max(4 * windowMs, 30_000) || have < 8) return false;
+    // One pass, oldest to newest: consecutive steps, and window-long moves (j leads, i trails by
+    // at least one window); the newest sample is left out of both so the move under test does not
+    // widen its own yardstick.
+    let stepSq = 0;
+    let stepDt = 0;
+    let winSq = 0;
+    let winN = 0;
+    let i = first;
+    for (let j = first + 1; j < this.n - 1; j++) {
+      const a = this.mids[j % HISTORY]!;
+      const ta = this.times[j % HISTORY]!;
+      const b = this.mids[(j - 1) % HISTORY]!;
+      const dt = ta - this.times[(j - 1) % HISTORY]!;
+      if (a > 0 && b > 0 && dt > 0) {
+        const r = Math.log(a / b);
+        stepSq += r * r;
+        stepDt += dt;
+      }
+      while (i + 1 < j && ta - this.times[(i + 1) % HISTORY]! >= windowMs) i++;
+      if (ta - this.times[i % HISTORY]! >= windowMs) {
+        const w = Math.log(a / this.mids[i % HISTORY]!);
+        winSq += w * w;
+        winN++;
+      }
     }
-    if (k < 2) return false;
-    const sigma = Math.sqrt(Math.max(0, sq / k - (sum / k) ** 2));
-    const past = this.mids[(this.n - 1 - lag) % HISTORY]!;
-    const move = Math.abs(Math.log(mid / past));
-    // Random-walk scaling: σ over `lag` samples is σ₁·√lag.
-    const tripped = sigma > 0 && move > l.anomaly_sigma * sigma * Math.sqrt(lag);
-    if (tripped && !this.tripped) {
-      this.tripped = true;
-      return true;
-    }
-    if (!tripped) this.tripped = false;
-    return false;
+    // Reference: the newest sample at least one window old.
+    let k = this.n - 2;
+    while (k > first && nowMs - this.times[k % HISTORY]! < windowMs) k--;
+    const pastMs = this.times[k % HISTORY]!;
+    if (nowMs - pastMs < windowMs || stepDt <= 0) return false;
+    const elapsed = nowMs - pastMs;
+    const sigmaWalk = Math.sqrt((stepSq / stepDt) * elapsed);
+    const sigmaWindow = winN > 0 ? Math.sqrt(winSq / winN) : 0;
+    const sigma = Math.max(sigmaWalk, sigmaWindow);
+    const move = Math.abs(Math.log(mid / this.mids[k % HISTORY]!));
+    return sigma > 0 && move > l.anomaly_sigma * sigma;
   }
 }

@@ -1,4 +1,5 @@
 import type { AssetConfig } from '../../shared/config/index.ts';
+import type { GateLimits } from './gates.ts';
 
 /** What a signal actor is told at startup (built by the topology from the config). */
 export interface SignalSlice {
@@ -10,7 +11,7 @@ export interface SignalSlice {
   sizing: AssetConfig['sizing'];
   max_trades_per_window: number;
   /** Asset-wide gates (stale-feed auto-pause, anomaly); null = off. */
-  gates: { stale_pause_ms: number; anomaly_sigma: number; anomaly_window_sec: number } | null;
+  gates: GateLimits | null;
   /**
    * USD per USDC for converting DEX amounts into the CEX quote. `bitstamp:usdcusd`: observed (the mid
    * of the basis BookTop), stale after `stale_ms`, `usd_per_usdc` only until the first observation;

@@ -141,6 +141,13 @@ export const assetSchema = z.strictObject({
       max_trades_per_window: z.number().int().positive().default(5),
       anomaly_sigma: positive.default(3),
       anomaly_window_sec: positive.default(60),
+      /**
+       * An anomaly pause lifts itself once the mid has stayed inside the limit this long (the move
+       * has been absorbed and σ re-measured); 0 = only an operator resumes it. A 3 σ gate checked four
+       * times a second trips on fat-tailed noise a few times a day, and each trip would otherwise
+       * stop trading until someone looks.
+       */
+      anomaly_resume_sec: z.number().nonnegative().default(120),
       stale_pause_ms: positive.default(10_000),
       /** Unhedged exposure, quote × seconds, past which the kill switch goes on. */
       max_unhedged_quote_sec: positive.default(30_000),
