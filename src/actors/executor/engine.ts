@@ -105,6 +105,8 @@ export class ExecutorEngine {
       predictedPnl: t.predictedPnlQuote,
       tickRecvUs: t.tickRecvUs,
       decidedUs: t.decidedUs,
+      // 0 from a sender that predates the field: the legs quote in one currency.
+      usdPerDexQuote: t.usdPerDexQuote > 0 ? t.usdPerDexQuote : 1,
       observeOnly: (t.flags & Flag.ObserveOnly) !== 0,
     };
     this.counts.tries++;
@@ -350,7 +352,7 @@ export class ExecutorEngine {
           key: t.trade_key, asset: t.asset, cexVenue: t.cex_venue, cexVenueId: Venue[t.cex_venue as VenueName] ?? 0, dexRoute: t.dex_route,
           route: Math.max(0, this.slice.routes.indexOf(t.dex_route)), direction: t.direction, windowId: Number(t.window_id), attempt: t.attempt,
           sizeBase: t.legs[0]?.size_base ?? 0, cexRefPrice: 0, cexPriceCap: t.legs[0]?.price_cap ?? 0, dexExpectedQuote: 0, dexLimitQuote: 0,
-          predictedPnl: t.predicted_pnl_quote, tickRecvUs: t.tick_recv_us, decidedUs: t.decided_us,
+          predictedPnl: t.predicted_pnl_quote, usdPerDexQuote: t.legs[1]?.usd_per_quote ?? 1, tickRecvUs: t.tick_recv_us, decidedUs: t.decided_us,
         },
         r.state,
         undefined,

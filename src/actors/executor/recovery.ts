@@ -149,7 +149,7 @@ async function recoverOne(o: Parameters<typeof recoverTrades>[0], t: TradeRecord
         });
         const f = await flatten({
           key: t.trade_key, cex: cexLeg, dex: dexLeg, store: o.store, clock: o.clock, residual, dust,
-          maxLossPct: o.hedge.maxLossPct, attempts: o.hedge.attempts, cexRefPrice: ref,
+          maxLossPct: o.hedge.maxLossPct, attempts: o.hedge.attempts, cexRefPrice: ref, usdPerDexQuote: t.legs[1]?.usd_per_quote ?? 1,
           dexUnwind: dexOver > dust && dex.avgPrice > 0 ? { size: dexOver, avgPrice: dex.avgPrice } : null,
           hedges, sides: hedgeSides, records, main,
         });

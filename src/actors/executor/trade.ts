@@ -33,6 +33,8 @@ export interface TradePlan {
   dexExpectedQuote: number;
   dexLimitQuote: number;
   predictedPnl: number;
+  /** USD per unit of the pool's quote (the USD/USDC basis at decision; 1 = same currency as the CEX). */
+  usdPerDexQuote: number;
   tickRecvUs: number;
   decidedUs: number;
 }
@@ -88,10 +90,11 @@ export function legRequests(p: TradePlan): { cex: LegRequest; dex: LegRequest } 
   };
 }
 
-export function legRecord(venue: string, r: LegRequest, res: LegResult | undefined, ref: string, isDex: boolean, validUntilHeight?: number): LegRecord {
+export function legRecord(venue: string, r: LegRequest, res: LegResult | undefined, ref: string, isDex: boolean, validUntilHeight?: number, usdPerQuote?: number): LegRecord {
   const st = res?.status;
   return {
     ...(validUntilHeight !== undefined ? { valid_until_height: validUntilHeight } : {}),
+    ...(usdPerQuote !== undefined && usdPerQuote !== 1 ? { usd_per_quote: usdPerQuote } : {}),
     venue,
     side: r.side,
     client_order_id: r.clientOrderId,
@@ -149,6 +152,8 @@ export interface FlattenContext {
   maxLossPct: number;
   attempts: number;
   cexRefPrice: number;
+  /** USD per unit of the pool's quote, recorded on a pool unwind like on the pool leg. */
+  usdPerDexQuote: number;
   /** The pool leg over-filled: unwind up to `size` base there first, priced from its fill. */
   dexUnwind: { size: number; avgPrice: number } | null;
   /** Appended: each hedge's result, side and stored leg record. */
@@ -178,12 +183,12 @@ export async function flatten(o: FlattenContext): Promise<{ residual: number; un
     o.dex.expectEdge?.(req.tradeKey, size * px * capPct); // worth at most the loss it avoids
     const ref = await o.dex.prepare(req);
     const height = o.dex.validUntilHeight?.(ref);
-    await durable(legRecord(o.dex.venue, req, undefined, ref, true, height));
+    await durable(legRecord(o.dex.venue, req, undefined, ref, true, height, o.usdPerDexQuote));
     const h = await o.dex.submit(req);
     o.afterSend?.();
     o.hedges.push(h);
     o.sides.push(req.side);
-    o.records.push(legRecord(o.dex.venue, req, h, ref, true, height));
+    o.records.push(legRecord(o.dex.venue, req, h, ref, true, height, o.usdPerDexQuote));
     if (h.status === 'unknown') return { residual, unknown: true };
     applied(h, sell);
   }
@@ -219,7 +224,7 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
   const at = (point: LifecyclePoint) => d.checkpoint?.(point, p.key);
   const legs = (cex?: LegResult, dex?: LegResult) => [
     legRecord(d.cex.venue, req.cex, cex, cexRef, false),
-    legRecord(d.dex.venue, req.dex, dex, dexRef, true, d.dex.validUntilHeight?.(dexRef)),
+    legRecord(d.dex.venue, req.dex, dex, dexRef, true, d.dex.validUntilHeight?.(dexRef), p.usdPerDexQuote),
     ...out.hedgeRecords,
   ];
   const intent: TradeRecord = {
@@ -297,7 +302,7 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
     const dexOver = dex.filledBase - cex.filledBase;
     const f = await flatten({
       key: p.key, cex: d.cex, dex: d.dex, store: d.store, clock: d.clock, residual, dust,
-      maxLossPct: d.hedge.maxLossPct, attempts: d.hedge.attempts, cexRefPrice: p.cexRefPrice,
+      maxLossPct: d.hedge.maxLossPct, attempts: d.hedge.attempts, cexRefPrice: p.cexRefPrice, usdPerDexQuote: p.usdPerDexQuote,
       dexUnwind: dexOver > dust && dex.avgPrice > 0 ? { size: dexOver, avgPrice: dex.avgPrice } : null,
       hedges: out.hedges, sides: out.hedgeSides, records: out.hedgeRecords, main: () => legs(cex, dex).slice(0, 2),
       ...(d.checkpoint ? { afterSend: () => at('after-hedge-send') } : {}),
@@ -326,10 +331,14 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
   at('before-final');
   out.residualBase = residual;
   out.unhedgedQuote = Math.abs(residual) * p.cexRefPrice;
+  // In the CEX's quote (USD): pool flows (the leg and any unwind on the pool) are in USDC and are
+  // converted at the basis the decision used, as the prediction was; at a 30 bps basis, counting
+  // USDC as USD would misstate every trade by 0.3 % of its notional.
+  const usd = p.usdPerDexQuote;
   out.realisedPnl =
     quoteFlow(req.cex.side, cex) +
-    quoteFlow(req.dex.side, dex) +
-    out.hedges.reduce((sum, h, i) => sum + quoteFlow(out.hedgeSides[i]!, h), 0) +
+    quoteFlow(req.dex.side, dex) * usd +
+    out.hedges.reduce((sum, h, i) => sum + quoteFlow(out.hedgeSides[i]!, h) * (out.hedgeRecords[i]?.venue === d.dex.venue ? usd : 1), 0) +
     residual * p.cexRefPrice; // an open position is marked at the reference price
   await d.store.updateTrade(p.key, { state: out.state, legs: legs(cex, dex), realised_pnl_quote: out.realisedPnl, reason: out.reason, updated_ts_ms: nowMs() });
   return out;

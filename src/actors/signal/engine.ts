@@ -318,6 +318,7 @@ export class SignalEngine {
     t.netEdgeBps = edgeBps;
     t.tickRecvUs = this.state.lastRecvUs;
     t.decidedUs = nowUs;
+    t.usdPerDexQuote = this.costs.usdPerDexQuote;
     out.publish();
     this.execTries++;
   }

@@ -62,6 +62,8 @@ export type PoolQuoteView = View<typeof PoolQuote.layout.fields>;
  * The DEX leg always trades `sizeBase` of base: selling it (buyCexSellDex) with `dexLimitQuote` the
  * minimum quote out, or buying it exact-out (buyDexSellCex) with `dexLimitQuote` the maximum quote in.
  * `dexExpectedQuote` is the exact pool amount at decision time (before the haircut).
+ * `usdPerDexQuote` is the USD/USDC basis the decision priced the pool leg at (1 when both legs quote
+ * in one currency): the executor needs it to state realised PnL in the same unit as the prediction.
  */
 export const ExecTry = defineMessage({
   name: 'ExecTry',
@@ -83,6 +85,7 @@ export const ExecTry = defineMessage({
     ['netEdgeBps', 'f64'],
     ['tickRecvUs', 'f64'],
     ['decidedUs', 'f64'],
+    ['usdPerDexQuote', 'f64'],
   ],
 });
 export type ExecTryView = View<typeof ExecTry.layout.fields>;

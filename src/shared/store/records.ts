@@ -98,6 +98,12 @@ export const legSchema = z.strictObject({
    * lastValidBlockHeight). Past it, "not found" proves it never landed, even after a restart.
    */
   valid_until_height: z.number().int().nonnegative().nullable().optional(),
+  /**
+   * USD per unit of this leg's quote currency when it differs from the CEX's (a USDC pool leg: the
+   * USD/USDC basis at decision). avg_price and fee_quote stay in the leg's own currency; realised
+   * PnL is stated in USD through this. Absent = 1.
+   */
+  usd_per_quote: z.number().positive().optional(),
   sent_us: monoUs.nullable(),
   ack_us: monoUs.nullable(),
   filled_us: monoUs.nullable(),

@@ -12,7 +12,7 @@ import { FakeLeg } from '../../helpers/fake-leg.ts';
 const plan = (over: Partial<TradePlan> = {}): TradePlan => ({
   key: 'SOL:coinbase:0:bc:1:1', asset: 'SOL', cexVenue: 'coinbase', dexRoute: 'whirlpool#0', direction: 'buy_cex_sell_dex',
   windowId: 1, attempt: 1, sizeBase: 2, cexRefPrice: 100, cexPriceCap: 100.1, dexExpectedQuote: 208, dexLimitQuote: 206.4,
-  predictedPnl: 5, tickRecvUs: 10, decidedUs: 20, ...over,
+  predictedPnl: 5, usdPerDexQuote: 1, tickRecvUs: 10, decidedUs: 20, ...over,
 });
 
 let store: Store;
@@ -42,6 +42,28 @@ describe('trade state machine', () => {
     const row = await store.getTrade(plan().key);
     expect(row).toMatchObject({ state: 'verified', realised_pnl_quote: out.realisedPnl });
     expect(row!.legs[1]!.signature).toMatch(/^whirlpool#0:/);
+  });
+
+  it('states realised PnL in USD: pool flows in USDC are converted at the basis the decision used', async () => {
+    // USDC at 0.997 USD (a 30 bps discount): the pool sale's 208 − 0.01 USDC is worth 207.36 USD.
+    const cex = new FakeLeg('coinbase', () => ({ status: 'filled', avgPrice: 100 }), undefined, 100);
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'filled', avgPrice: 104, feeQuote: 0.01 }), undefined, 104);
+    const out = await runTrade(plan({ usdPerDexQuote: 0.997 }), deps(cex, dex));
+    expect(out.realisedPnl).toBeCloseTo((208 - 0.01) * 0.997 - 200 - 0.2, 9);
+    const legs = (await store.getTrade(plan().key))!.legs;
+    expect(legs[1]!.usd_per_quote).toBe(0.997); // the pool leg keeps its own currency and the rate
+    expect(legs[1]!.avg_price).toBe(104);
+    expect(legs[0]!.usd_per_quote).toBeUndefined();
+  });
+
+  it('converts a pool unwind at the same basis', async () => {
+    const cex = new FakeLeg('coinbase', () => ({ status: 'no_fill' }));
+    let n = 0;
+    const dex = new FakeLeg('whirlpool#0', () => (++n === 1 ? { status: 'filled', avgPrice: 104, feeQuote: 0 } : { status: 'filled', avgPrice: 104.1, feeQuote: 0 }), undefined, 104);
+    const out = await runTrade(plan({ usdPerDexQuote: 1.002 }), deps(cex, dex));
+    expect(out.state).toBe('hedged');
+    expect(out.realisedPnl).toBeCloseTo((208 - 208.2) * 1.002, 9);
+    expect((await store.getTrade(plan().key))!.legs[2]).toMatchObject({ venue: 'whirlpool#0', usd_per_quote: 1.002 });
   });
 
   it('hedges a failed DEX leg on the same CEX venue with an opposite IOC', async () => {

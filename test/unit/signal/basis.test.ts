@@ -123,11 +123,11 @@ function setup(s: SignalSlice = slice) {
   const recOut = new RingConsumer(recRing);
   const feed = (r: Rec) => engine.onRecord(r.mem, r.off, r.len);
   const tries = () => {
-    const got: { pnl: number; minOut: number }[] = [];
+    const got: { pnl: number; minOut: number; usd: number }[] = [];
     const v = new ExecTry();
     execOut.drain((m, o, l) => {
       v.read(m, o, l);
-      got.push({ pnl: v.predictedPnlQuote, minOut: v.dexLimitQuote });
+      got.push({ pnl: v.predictedPnlQuote, minOut: v.dexLimitQuote, usd: v.usdPerDexQuote });
     });
     return got;
   };
@@ -173,6 +173,9 @@ describe('signal with an observed basis', () => {
     // The pool leg's limit stays in the pool's own currency (USDC), untouched by the basis.
     expect(depegged!.minOut).toBeCloseTo(atPar!.minOut, 6);
     expect(u.engine.usdPerUsdc()).toBeCloseTo(0.997, 12);
+    // …and the ExecTry carries the rate it priced at, for the executor's realised PnL in USD.
+    expect(depegged!.usd).toBeCloseTo(0.997, 12);
+    expect(atPar!.usd).toBeCloseTo(1, 12);
   });
 
   it('refuses every trade while the basis is beyond max_basis_bps (reason basis) and asks for a pause that names it', () => {
