@@ -197,6 +197,10 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
     closers.push(control.close);
     for (const d of [...(scenario?.dislocations.scheduled ?? []), ...(opts.dislocations ?? [])]) market.dislocate(d);
     market.start();
+    for (const d of scenario?.depegs ?? []) {
+      const t = scheduler.after(d.delay_ms, () => market.usdc.depeg(d.bps, d.duration_ms, scheduler.clock.nowMs()));
+      closers.push(async () => t.cancel());
+    }
     const load = opts.load ?? scenario?.load;
     if (load !== undefined) driver.set(load);
     return {

@@ -28,6 +28,13 @@ const dislocationSchema = z.strictObject({
   delay_ms: z.number().nonnegative().optional(),
 });
 
+const depegSchema = z.strictObject({
+  /** USDC against USD, signed (−120: 1 USDC = 0.98800 USD). */
+  bps: z.number().refine((x) => x !== 0, 'bps must be non-zero (how far USDC moves against USD)'),
+  duration_ms: z.number().positive(),
+  delay_ms: z.number().nonnegative().default(0),
+});
+
 /** A simulator scenario (`config/scenarios/<name>.yaml`). Unknown keys are errors, as in the engine's config. */
 export const scenarioSchema = z.strictObject({
   description: z.string().min(1),
@@ -39,6 +46,11 @@ export const scenarioSchema = z.strictObject({
     /** Fixed dislocations, `delay_ms` after start. */
     scheduled: z.array(dislocationSchema).default([]),
   }),
+  /**
+   * Scheduled USDC/USD depegs, `delay_ms` after start: the Bitstamp `usdcusd` book and every
+   * USDC-quoted pool follow (the run-time `depeg` fault does the same on demand).
+   */
+  depegs: z.array(depegSchema).default([]),
   /** How the truth record's eligible size is measured. */
   eligibility: z
     .strictObject({ min_net_edge_bps: z.number(), haircut_bps: z.number().nonnegative() })

@@ -3,9 +3,16 @@ import { TAKER_FEE_BPS } from '../../../src/sim/matching/engine.ts';
 import { listScenarios, loadScenario, parseScenario, ScenarioError } from '../../../src/sim/scenario.ts';
 
 describe('scenario files', () => {
-  it('ships calm, windows and chaos, all valid', () => {
-    expect(listScenarios()).toEqual(expect.arrayContaining(['calm', 'chaos', 'windows']));
-    for (const n of ['calm', 'windows', 'chaos']) expect(loadScenario(n).name).toBe(n);
+  it('ships calm, windows, chaos and depeg, all valid', () => {
+    expect(listScenarios()).toEqual(expect.arrayContaining(['calm', 'chaos', 'depeg', 'windows']));
+    for (const n of ['calm', 'windows', 'chaos', 'depeg']) expect(loadScenario(n).name).toBe(n);
+  });
+
+  it('depeg schedules one USDC depeg beyond the default 50 bps basis limit and one inside it', () => {
+    const d = loadScenario('depeg').depegs;
+    expect(d.some((x) => Math.abs(x.bps) > 50)).toBe(true);
+    expect(d.some((x) => Math.abs(x.bps) < 50)).toBe(true);
+    expect(loadScenario('windows').depegs).toEqual([]);
   });
 
   it('calm has no dislocations and no fault rates', () => {
@@ -59,6 +66,13 @@ describe('scenario validation', () => {
     expect(() => parseScenario({ ...base, venues: { gemini: { rest_5xx_pct: 120 } } }, 't')).toThrow(/rest_5xx_pct/);
     expect(() => parseScenario({ ...base, venues: { gemini: { rest_latency_ms: { p50: 50, p99: 10 } } } }, 't')).toThrow(/p99/);
     expect(() => parseScenario({ description: 'x' }, 't')).toThrow(/dislocations/);
+  });
+
+  it('a scheduled depeg needs a non-zero bps and a positive duration', () => {
+    expect(() => parseScenario({ ...base, depegs: [{ bps: 0, duration_ms: 1_000 }] }, 't')).toThrow(/bps must be non-zero/);
+    expect(() => parseScenario({ ...base, depegs: [{ bps: -50, duration_ms: 0 }] }, 't')).toThrow(/duration_ms/);
+    expect(() => parseScenario({ ...base, depegs: [{ bps: -50, duration_ms: 10, when: 3 }] }, 't')).toThrow(/when/);
+    expect(parseScenario({ ...base, depegs: [{ bps: -50, duration_ms: 10 }] }, 't').depegs[0]!.delay_ms).toBe(0);
   });
 
   it('an unknown scenario name lists the ones there are', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/shared/clock.ts';
 import { MarketModel, ManualScheduler } from '../../../src/sim/market/index.ts';
 import type { StableUpdate } from '../../../src/sim/market/stable.ts';
+import { startSim } from '../../../src/sim/index.ts';
 
 function run(seed: number, ms: number, during?: (m: MarketModel, s: ManualScheduler) => void) {
   const sched = new ManualScheduler(new ManualClock());
@@ -49,5 +50,23 @@ describe('USDC/USD stable book', () => {
     expect(r.model.usdc.depegs()).toEqual([{ bps: -120, start_ms: t0, end_ms: t0 + 2_000 }]);
     // Without a depeg the pools are exactly the model without a stable book would give: the calm run agrees.
     expect(r.model.dexPrice('SOL')).toBe(calm.model.dexPrice('SOL'));
+  });
+  it('scheduled depegs in a scenario start after their delay and end after their duration', async () => {
+    const sched = new ManualScheduler(new ManualClock(0, 1_700_000_000_000));
+    const sim = await startSim({ seed: 3, scenario: 'depeg', scheduler: sched });
+    try {
+      sched.advance(44_000);
+      expect(sim.market.usdc.depegBps()).toBe(0);
+      sched.advance(2_000);
+      expect(sim.market.usdc.depegBps()).toBe(-120);
+      expect(sim.market.usdc.mid()).toBeLessThan(0.99);
+      sched.advance(30_000);
+      expect(sim.market.usdc.depegBps()).toBe(0);
+      sched.advance(25_000);
+      expect(sim.market.usdc.depegBps()).toBe(-30);
+      expect(sim.market.usdc.depegs().map((d) => d.bps)).toEqual([-120, -30]);
+    } finally {
+      await sim.close();
+    }
   });
 });
