@@ -8,6 +8,11 @@ export interface SimSecrets {
   solana: { wallet: { secretKey: Uint8Array } };
 }
 
+/** The simulator serves Gemini's order events where Gemini does: `/v1/order/events` on the API host. */
+export function geminiOrderEventsUrl(rest: string): string {
+  return `${rest.replace(/^http/, 'ws')}/v1/order/events`;
+}
+
 /**
  * In sim mode the venues' `sim` URLs default to the simulators started with the engine. A URL the
  * config sets explicitly wins, so an operator can point one venue at an external simulator.
@@ -18,8 +23,8 @@ export function withSimUrls(cfg: Config, urls: SimUrls): Config {
     ...cfg,
     venues: {
       ...v,
-      coinbase: { ...v.coinbase, urls: { ...v.coinbase.urls, sim: v.coinbase.urls.sim ?? { ws: urls.coinbase.ws, rest: urls.coinbase.rest } } },
-      gemini: { ...v.gemini, urls: { ...v.gemini.urls, sim: v.gemini.urls.sim ?? urls.gemini } },
+      coinbase: { ...v.coinbase, urls: { ...v.coinbase.urls, sim: v.coinbase.urls.sim ?? { ws: urls.coinbase.ws, rest: urls.coinbase.rest, private_ws: urls.coinbase.ws_user } } },
+      gemini: { ...v.gemini, urls: { ...v.gemini.urls, sim: v.gemini.urls.sim ?? { ...urls.gemini, private_ws: geminiOrderEventsUrl(urls.gemini.rest) } } },
       bitstamp: { ...v.bitstamp, urls: { ...v.bitstamp.urls, sim: v.bitstamp.urls.sim ?? urls.bitstamp } },
       solana: { ...v.solana, urls: { ...v.solana.urls, sim: v.solana.urls.sim ?? urls.solana } },
       jupiter: { ...v.jupiter, urls: { ...v.jupiter.urls, sim: v.jupiter.urls.sim ?? urls.jupiter.http } },

@@ -210,6 +210,7 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
             venue: r.venue,
             venue_id: Venue[r.venue],
             rest_url: vc.urls[cfg.mode]!.rest,
+            private_ws_url: vc.urls[cfg.mode]!.private_ws ?? null,
             symbol: r.venue === 'coinbase' ? r.product : r.symbol,
             base: a.asset,
             quote: a.quote,

@@ -1,11 +1,15 @@
 import { appendFileSync } from 'node:fs';
-import { seededRandom } from '../../shared/clock.ts';
+import { type Clock, seededRandom } from '../../shared/clock.ts';
+import type { Logger } from '../../shared/log.ts';
 import { CambistError } from '../../shared/errors.ts';
 import { openStore } from '../../shared/store/index.ts';
 import { BitstampExec } from '../venues/bitstamp/exec.ts';
 import { CoinbaseExec } from '../venues/coinbase/exec.ts';
 import type { CexExecClient } from '../venues/common/exec-types.ts';
+import { GeminiNonce } from '../venues/gemini/auth.ts';
 import { GeminiExec } from '../venues/gemini/exec.ts';
+import { GeminiOrderEvents } from '../venues/gemini/order-events.ts';
+import { CoinbaseUserStream } from '../venues/coinbase/user-stream.ts';
 import { runActor, type Output } from '../runtime/actor.ts';
 import { InputLoop } from '../runtime/loop.ts';
 import { SolanaDexLeg } from '../venues/solana/exec.ts';
@@ -13,6 +17,7 @@ import { JupiterClient } from '../venues/solana/jupiter/client.ts';
 import { loadWallet } from '../venues/solana/wallet.ts';
 import { CexLeg } from './cex-leg.ts';
 import { ExecutorEngine } from './engine.ts';
+import { OrderWatch } from './order-watch.ts';
 import type { Leg } from './legs.ts';
 import { LIFECYCLE_POINTS, type LifecyclePoint } from './trade.ts';
 import type { ExecutorActorSlice } from './slice.ts';
@@ -30,20 +35,43 @@ function secret(slice: ExecutorActorSlice, venue: string, name: string | undefin
   return v;
 }
 
-function cexClient(slice: ExecutorActorSlice, c: ExecutorActorSlice['cex'][number]): CexExecClient {
+/**
+ * One CEX venue for the executor: its order client and, where the venue has one and the config
+ * names its URL, the private order stream feeding an `OrderWatch` (see cex-leg.ts for what it
+ * settles). Bitstamp's private channels need a separate WebSocket token and are not wired: REST only.
+ */
+function cexVenue(slice: ExecutorActorSlice, c: ExecutorActorSlice['cex'][number], clock: Clock, log: Logger): { client: CexExecClient; watch?: OrderWatch; stream?: { start(): void; stop(): void } } {
   // Product increments come from the config; the clients' built-in defaults are the simulator's,
   // so live mode refuses to start without them rather than rounding real orders to guesses.
   if (!c.increments && slice.mode === 'live') {
     throw new CambistError('EXEC_NO_INCREMENTS', `${c.venue} ${c.symbol}: set price_increment and size_increment on this cex_route for live mode`);
   }
   const http = { baseUrl: c.rest_url, timeoutMs: c.timeout_ms, ...(c.increments ? { products: { [c.symbol]: c.increments } } : {}) };
+  const watch = c.private_ws_url ? new OrderWatch(c.venue) : undefined;
+  const resync = (reason: string) => {
+    if (watch) watch.resyncs++;
+    log.warn({ venue: c.venue, reason }, 'order stream resync: orders it missed settle over REST');
+  };
+  const refused = (e: Error) => log.error({ venue: c.venue, err: e.message }, 'order stream refused by the venue: settling over REST only');
   switch (c.venue) {
-    case 'coinbase':
-      return new CoinbaseExec({ ...http, credentials: { keyName: secret(slice, c.venue, c.env.key_name_env), privateKey: secret(slice, c.venue, c.env.private_key_env) } });
-    case 'gemini':
-      return new GeminiExec({ ...http, credentials: { apiKey: secret(slice, c.venue, c.env.api_key_env), apiSecret: secret(slice, c.venue, c.env.api_secret_env) } });
+    case 'coinbase': {
+      const credentials = { keyName: secret(slice, c.venue, c.env.key_name_env), privateKey: secret(slice, c.venue, c.env.private_key_env) };
+      const client = new CoinbaseExec({ ...http, credentials });
+      if (!watch) return { client };
+      const stream = new CoinbaseUserStream({ url: c.private_ws_url!, credentials, productIds: [c.symbol], clock, onUpdate: (e) => watch.observe(e.order), onResync: resync, onError: refused });
+      return { client, watch, stream };
+    }
+    case 'gemini': {
+      const credentials = { apiKey: secret(slice, c.venue, c.env.api_key_env), apiSecret: secret(slice, c.venue, c.env.api_secret_env) };
+      // Gemini's nonce rule is per key across REST and the order-events handshake: one source for both.
+      const nonce = new GeminiNonce({ nowMs: () => clock.nowMs() });
+      const client = new GeminiExec({ ...http, credentials, nonce });
+      if (!watch) return { client };
+      const stream = new GeminiOrderEvents({ url: c.private_ws_url!, credentials, nonce, symbols: [c.symbol], clock, onUpdate: (e) => watch.observe(e.order), onResync: resync, onError: refused });
+      return { client, watch, stream };
+    }
     case 'bitstamp':
-      return new BitstampExec({ ...http, credentials: { apiKey: secret(slice, c.venue, c.env.api_key_env), apiSecret: secret(slice, c.venue, c.env.api_secret_env) } });
+      return { client: new BitstampExec({ ...http, credentials: { apiKey: secret(slice, c.venue, c.env.api_key_env), apiSecret: secret(slice, c.venue, c.env.api_secret_env) } }) };
   }
 }
 
@@ -92,13 +120,17 @@ runActor<ExecutorActorSlice>(async (ctx) => {
   const find = (to: string): Output | undefined => [...ctx.outputs].find(([name]) => name.endsWith(`->${to}`))?.[1];
   const store = await openStore({ kind: s.store.kind, dataDir: s.store.data_dir, ...(s.store.kind === 'mongodb' ? { mongoUrl: process.env[s.store.mongodb_url_env] ?? '' } : {}) });
   const clients: CexExecClient[] = [];
+  const streams: { start(): void; stop(): void }[] = [];
+  const watches: OrderWatch[] = [];
   const cex = new Map<number, Leg>();
   const dex = new Map<number, Leg>();
   if (s.mode !== 'paper') {
     for (const c of s.cex) {
-      const client = cexClient(s, c);
-      clients.push(client);
-      cex.set(c.venue_id, new CexLeg(client, c.symbol, c.base, c.quote, ctx.clock, c.timeout_ms, Number(c.increments?.sizeIncrement ?? '0.00000001')));
+      const v = cexVenue(s, c, ctx.clock, ctx.log);
+      clients.push(v.client);
+      if (v.stream) streams.push(v.stream);
+      if (v.watch) watches.push(v.watch);
+      cex.set(c.venue_id, new CexLeg(v.client, c.symbol, c.base, c.quote, ctx.clock, c.timeout_ms, Number(c.increments?.sizeIncrement ?? '0.00000001'), v.watch));
     }
     if (s.dex.length > 0) {
       const wallet = loadWallet(s.dex[0]!.wallet_env);
@@ -146,6 +178,8 @@ runActor<ExecutorActorSlice>(async (ctx) => {
       // Ready does not wait on the venues: recovery and the first balance read run in the
       // background, and only then does the loop take ExecTry records (they wait in the ring, which
       // never drops them). A failure here is not venue weather: it crashes the actor (crash-only).
+      // The private order streams first: an order this incarnation sends is then already watched.
+      for (const st of streams) st.start();
       booting = (async () => {
         const t0 = performance.now();
         recovered = await engine.recover();
@@ -176,6 +210,7 @@ runActor<ExecutorActorSlice>(async (ctx) => {
       await loop?.stop();
       await refreshing;
       await engine.drain();
+      for (const st of streams) st.stop();
       await Promise.all(clients.map((c) => c.close()));
       await Promise.all([...dex.values()].map((l) => l.close?.()));
       await store.close();
@@ -185,6 +220,7 @@ runActor<ExecutorActorSlice>(async (ctx) => {
       ...engine.counts,
       recovered,
       cex_legs: cex.size,
+      ...Object.fromEntries(watches.flatMap((w) => [[`order_stream_${w.venue}_updates`, w.updates], [`order_stream_${w.venue}_resyncs`, w.resyncs]])),
       dex_legs: dex.size,
       pnl_today: engine.risk.pnlToday,
       unhedged_quote: engine.risk.unhedgedQuote,

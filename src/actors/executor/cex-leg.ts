@@ -1,12 +1,21 @@
 import type { Clock } from '../../shared/clock.ts';
 import { decFromNumber, decToString } from '../../shared/decimal.ts';
 import { errorMessage } from '../../shared/errors.ts';
-import { outcomeFromOrder, sumFills, type CexExecClient, type OrderOutcome } from '../venues/common/exec-types.ts';
+import { outcomeFromOrder, sumFills, type CexExecClient, type OrderOutcome, type OrderUpdate } from '../venues/common/exec-types.ts';
 import type { Leg, LegRequest, LegResult } from './legs.ts';
+import type { OrderWatch } from './order-watch.ts';
+
+/** After an unknown REST answer, how long the private stream gets to say what happened first. */
+const STREAM_GRACE_MS = 250;
 
 /**
  * A CEX venue as an executor leg: the venue order client (limit IOC with a price cap, client order
  * id from the trade key) with exact decimal strings at the boundary and float64 inside.
+ *
+ * With an `OrderWatch` (the venue's private order stream), an order whose REST answer was lost is
+ * settled from the stream when it has the order's final state, before any REST lookup: the stream
+ * is an independent path that keeps working when REST is the thing failing. Fill amounts from it
+ * are the venue's cumulative figures; `verify` still re-reads the fills over REST.
  */
 export class CexLeg implements Leg {
   /** When each client order id was last sent (monotonic µs), for the reconcile race below. */
@@ -23,6 +32,7 @@ export class CexLeg implements Leg {
     private readonly requestTimeoutMs: number,
     /** The product's size increment. */
     readonly sizeStep: number,
+    private readonly watch?: OrderWatch,
   ) {}
 
   get venue(): string {
@@ -55,10 +65,21 @@ export class CexLeg implements Leg {
       size: decToString(decFromNumber(r.sizeBase)),
       priceCap: decToString(decFromNumber(r.priceCap)),
     });
+    if (o.status === 'unknown' && this.watch) {
+      const w = await this.watch.wait(r.clientOrderId, STREAM_GRACE_MS);
+      if (w) return this.fromStream(r, w);
+    }
     return this.result(o);
   }
 
+  private fromStream(r: LegRequest, order: OrderUpdate): LegResult {
+    this.sentUs.delete(r.clientOrderId);
+    return this.result(outcomeFromOrder({ venue: this.client.venue, clientOrderId: r.clientOrderId }, order));
+  }
+
   async reconcile(r: LegRequest): Promise<LegResult> {
+    const streamed = this.watch?.terminal(r.clientOrderId);
+    if (streamed) return this.fromStream(r, streamed);
     try {
       const order = await this.client.requestOrder({ clientOrderId: r.clientOrderId, symbol: this.symbol });
       if (order === null) {

@@ -8,6 +8,8 @@ export interface ExecutorActorSlice extends ExecutorSlice {
     venue: 'coinbase' | 'gemini' | 'bitstamp';
     venue_id: number;
     rest_url: string;
+    /** The venue's private order stream (Coinbase `user`, Gemini order events); null = REST only. */
+    private_ws_url: string | null;
     /** REST symbol (`SOL-USD`, `solusd`). */
     symbol: string;
     base: string;

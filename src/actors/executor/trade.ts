@@ -319,13 +319,30 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
   }
 
   if (out.state === 'filled') {
-    // Verification: the venue's own fill records and the transaction's balance changes.
-    const [vc, vd] = await Promise.all([d.cex.verify(req.cex, cex), d.dex.verify(req.dex, dex)]);
-    const same = (a: LegResult, b: LegResult) => Math.abs(a.filledBase - b.filledBase) <= dust;
-    if (same(vc, cex) && same(vd, dex)) out.state = 'verified';
-    else out.reason = `verification differs: cex ${vc.filledBase} vs ${cex.filledBase}, dex ${vd.filledBase} vs ${dex.filledBase}`;
-    out.cex = cex = vc;
-    out.dex = dex = vd;
+    // Verification: the venue's own fill records and the transaction's balance changes. A read
+    // that fails is venue weather (a 5xx on the fills endpoint), not a broken invariant: retried on
+    // the reconcile budget, then the trade stays `filled` (both legs did fill, per the venues'
+    // order answers) with the reason, instead of crashing the executor and every trade in it.
+    const verify = async (leg: Leg, r: LegRequest, res: LegResult): Promise<LegResult | string> => {
+      for (let i = 0; ; i++) {
+        try {
+          return await leg.verify(r, res);
+        } catch (e) {
+          if (i + 1 >= Math.max(1, d.reconcile.attempts)) return `${leg.venue}: ${e instanceof Error ? e.message : String(e)}`;
+          await d.sleep(d.reconcile.everyMs * (i + 1));
+        }
+      }
+    };
+    const [vc, vd] = await Promise.all([verify(d.cex, req.cex, cex), verify(d.dex, req.dex, dex)]);
+    if (typeof vc === 'string' || typeof vd === 'string') {
+      out.reason = `verification could not read the venue records (${[vc, vd].filter((v) => typeof v === 'string').join('; ').slice(0, 240)}); fills as the venues answered the orders`;
+    } else {
+      const same = (a: LegResult, b: LegResult) => Math.abs(a.filledBase - b.filledBase) <= dust;
+      if (same(vc, cex) && same(vd, dex)) out.state = 'verified';
+      else out.reason = `verification differs: cex ${vc.filledBase} vs ${cex.filledBase}, dex ${vd.filledBase} vs ${dex.filledBase}`;
+      out.cex = cex = vc;
+      out.dex = dex = vd;
+    }
     at('after-verify');
   }
   at('before-final');

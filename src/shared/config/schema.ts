@@ -21,12 +21,16 @@ const positive = z.number().positive();
 export const MODES = ['sim', 'paper', 'live'] as const;
 export type Mode = (typeof MODES)[number];
 
-/** URLs of one venue per mode. Sim URLs are optional: the simulator's own ports fill them in. */
-const wsRest = z.strictObject({ ws: url, rest: url });
+/**
+ * URLs of one venue per mode. Sim URLs are optional: the simulator's own ports fill them in.
+ * `private_ws`: the venue's private order stream (Coinbase `user` endpoint, Gemini order events),
+ * which the executor watches to settle orders whose REST answer was lost; absent = REST only.
+ */
+const wsRest = z.strictObject({ ws: url, rest: url, private_ws: url.optional() });
 const venueUrls = z.strictObject({ sim: wsRest.optional(), paper: wsRest.optional(), live: wsRest.optional() });
 const rpcUrls = z.strictObject({ http: url, ws: url });
 
-const cexVenue = (defaults: { paper: { ws: string; rest: string }; keyEnvs: Record<string, string> }) =>
+const cexVenue = (defaults: { paper: { ws: string; rest: string; private_ws?: string }; keyEnvs: Record<string, string> }) =>
   z.strictObject({
     enabled: z.boolean().default(true),
     urls: venueUrls.prefault({ paper: defaults.paper, live: defaults.paper }),
@@ -40,11 +44,11 @@ const cexVenue = (defaults: { paper: { ws: string; rest: string }; keyEnvs: Reco
 
 export const venuesSchema = z.strictObject({
   coinbase: cexVenue({
-    paper: { ws: 'wss://advanced-trade-ws.coinbase.com', rest: 'https://api.coinbase.com' },
+    paper: { ws: 'wss://advanced-trade-ws.coinbase.com', rest: 'https://api.coinbase.com', private_ws: 'wss://advanced-trade-ws-user.coinbase.com' },
     keyEnvs: { key_name_env: 'COINBASE_API_KEY_NAME', private_key_env: 'COINBASE_API_PRIVATE_KEY' },
   }).prefault({}),
   gemini: cexVenue({
-    paper: { ws: 'wss://api.gemini.com/v2/marketdata', rest: 'https://api.gemini.com' },
+    paper: { ws: 'wss://api.gemini.com/v2/marketdata', rest: 'https://api.gemini.com', private_ws: 'wss://api.gemini.com/v1/order/events' },
     keyEnvs: { api_key_env: 'GEMINI_API_KEY', api_secret_env: 'GEMINI_API_SECRET' },
   }).prefault({}),
   bitstamp: cexVenue({

@@ -27,6 +27,11 @@ describe('config', () => {
     expect(cfg.assets[1]!.signal.window_grace_sec).toBe(20);
     expect(cfg.venues.coinbase.credentials).toEqual({ key_name_env: 'COINBASE_API_KEY_NAME', private_key_env: 'COINBASE_API_PRIVATE_KEY' });
     expect(cfg.supervisor.unresponsive_ms).toBe(3000);
+    // Private order streams where the venue has one (Bitstamp's needs a separate token: REST only).
+    expect(cfg.venues.coinbase.urls.live?.private_ws).toBe('wss://advanced-trade-ws-user.coinbase.com');
+    expect(cfg.venues.gemini.urls.live?.private_ws).toBe('wss://api.gemini.com/v1/order/events');
+    expect(cfg.venues.bitstamp.urls.live?.private_ws).toBeUndefined();
+    expect(cfg.assets[0]!.risk).toMatchObject({ anomaly_sigma: 3, anomaly_window_sec: 60, anomaly_resume_sec: 120 });
   });
 
   it('applies command-line overrides for mode, port and data dir', () => {

@@ -66,6 +66,28 @@ describe('trade state machine', () => {
     expect((await store.getTrade(plan().key))!.legs[2]).toMatchObject({ venue: 'whirlpool#0', usd_per_quote: 1.002 });
   });
 
+  it('a verification read that keeps failing leaves the trade filled with the reason, and does not throw', async () => {
+    class FlakyVerify extends FakeLeg {
+      failures = 0;
+      constructor(private readonly failFirst: number) {
+        super('coinbase', () => ({ status: 'filled' }));
+      }
+      override async verify(r: Parameters<FakeLeg['verify']>[0], res: Parameters<FakeLeg['verify']>[1]) {
+        if (this.failures++ < this.failFirst) throw new Error('HTTP 503 on historical fills');
+        return super.verify(r, res);
+      }
+    }
+    const dex = () => new FakeLeg('whirlpool#0', () => ({ status: 'filled', avgPrice: 104 }), undefined, 104);
+    // Fails twice, then reads: retried on the reconcile budget (3), verified.
+    const once = await runTrade(plan(), deps(new FlakyVerify(2), dex()));
+    expect(once.state).toBe('verified');
+    // Never reads: filled (both legs did fill), with what failed; the caller gets an outcome.
+    const never = await runTrade(plan({ key: 'SOL:coinbase:0:bc:1:2', attempt: 2 }), deps(new FlakyVerify(99), dex()));
+    expect(never.state).toBe('filled');
+    expect(never.reason).toMatch(/verification could not read the venue records \(coinbase: HTTP 503 on historical fills\)/);
+    expect((await store.getTrade('SOL:coinbase:0:bc:1:2'))!.state).toBe('filled');
+  });
+
   it('hedges a failed DEX leg on the same CEX venue with an opposite IOC', async () => {
     let n = 0;
     const cex = new FakeLeg('coinbase', () => (++n === 1 ? { status: 'filled' } : { status: 'filled' }));
