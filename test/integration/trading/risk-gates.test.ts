@@ -122,7 +122,8 @@ describe('risk gates on the simulators', () => {
     });
     const e = engine;
     const status = await statusReader(e);
-    await new Promise((r) => setTimeout(r, 33_000));
+    // 30 s of history counts from the first books, which a loaded machine can take seconds to bring.
+    await new Promise((r) => setTimeout(r, 38_000));
     // Noise alone (and a loaded machine's irregular sweeps) must not trip it; on failure, say what did.
     const before = await status();
     expect({ paused: before.control.assets.SOL!.paused, incidents: before.incidents.map((i) => i.reason) }).toEqual({ paused: false, incidents: [] });
