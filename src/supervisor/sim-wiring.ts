@@ -45,6 +45,14 @@ export function exportSimCredentials(cfg: Config, sim: SimSecrets, env: NodeJS.P
   env[v.coinbase.credentials.private_key_env!] = c.coinbase.es256.private_key_pem;
   env[v.gemini.credentials.api_key_env!] = c.gemini.api_key;
   env[v.gemini.credentials.api_secret_env!] = c.gemini.api_secret;
+  // An asset with its own Gemini key names: the simulator has one test key, exported under those too.
+  for (const a of cfg.assets) {
+    for (const r of a.cex_routes) {
+      if (r.venue !== 'gemini' || !r.credentials) continue;
+      env[r.credentials.api_key_env] = c.gemini.api_key;
+      env[r.credentials.api_secret_env] = c.gemini.api_secret;
+    }
+  }
   env[v.bitstamp.credentials.api_key_env!] = c.bitstamp.api_key;
   env[v.bitstamp.credentials.api_secret_env!] = c.bitstamp.api_secret;
   // The simulator's funded wallet (100 SOL, 5,000 wSOL, 1,000,000 USDC), as a JSON byte array.

@@ -216,7 +216,8 @@ export function buildTopology(cfg: Config, entries: Record<string, URL | undefin
             quote: a.quote,
             timeout_ms: vc.rest_timeout_ms,
             increments: r.price_increment && r.size_increment ? { priceIncrement: r.price_increment, sizeIncrement: r.size_increment, ...(r.min_size ? { minSize: r.min_size } : {}) } : null,
-            env: { ...vc.credentials } as Record<string, string>,
+            // A Gemini route may carry the asset's own key (one key per executor: Gemini nonces are per key).
+            env: { ...vc.credentials, ...(r.venue === 'gemini' ? r.credentials : undefined) } as Record<string, string>,
           };
         }),
       dex: rpc

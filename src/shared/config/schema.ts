@@ -91,7 +91,18 @@ const cexRouteCommon = {
 };
 export const cexRouteSchema = z.discriminatedUnion('venue', [
   z.strictObject({ venue: z.literal('coinbase'), product: z.string().regex(/^[A-Z0-9]+-[A-Z0-9]+$/, 'a product id like SOL-USD'), ...cexRouteCommon }),
-  z.strictObject({ venue: z.literal('gemini'), symbol: z.string().regex(/^[a-z0-9]+$/, 'a lowercase symbol like solusd'), ...cexRouteCommon }),
+  z.strictObject({
+    venue: z.literal('gemini'),
+    symbol: z.string().regex(/^[a-z0-9]+$/, 'a lowercase symbol like solusd'),
+    ...cexRouteCommon,
+    /**
+     * This asset's own Gemini key (environment variable names), instead of `venues.gemini.credentials`.
+     * Gemini nonces must increase per key, and each asset's executor signs on its own thread: two
+     * assets on one key would refuse each other's requests (InvalidNonce). Live mode requires one
+     * key per asset trading on Gemini ("parallel workers → one key each", cex-protocols.md §2).
+     */
+    credentials: z.strictObject({ api_key_env: envName, api_secret_env: envName }).optional(),
+  }),
   z.strictObject({ venue: z.literal('bitstamp'), symbol: z.string().regex(/^[a-z0-9]+$/, 'a lowercase pair like solusd'), ...cexRouteCommon }),
 ]);
 
@@ -242,6 +253,25 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['assets', i, 'sizing', 'base_notional_quote'], message: `must not exceed max_notional_quote (${a.sizing.max_notional_quote})`, input: a.sizing.base_notional_quote });
       }
     });
+    if (cfg.mode === 'live' && cfg.venues.gemini.enabled) {
+      const keyOwner = new Map<string, string>();
+      cfg.assets.forEach((a, i) => {
+        if (!a.enabled) return;
+        a.cex_routes.forEach((r, j) => {
+          if (r.venue !== 'gemini') return;
+          const key = r.credentials?.api_key_env ?? cfg.venues.gemini.credentials.api_key_env!;
+          const owner = keyOwner.get(key);
+          if (owner !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['assets', i, 'cex_routes', j, 'credentials'],
+              message: `${owner} and ${a.asset} would both sign Gemini requests with the key in ${key}; Gemini nonces must increase per key and each asset's executor signs on its own, so they would refuse each other's orders (InvalidNonce). Give ${a.asset} its own key: credentials: { api_key_env: GEMINI_API_KEY_${a.asset}, api_secret_env: GEMINI_API_SECRET_${a.asset} }`,
+              input: r.credentials,
+            });
+          } else keyOwner.set(key, a.asset);
+        });
+      });
+    }
     if (cfg.basis.source.startsWith('bitstamp:') && !cfg.venues.bitstamp.enabled && cfg.assets.some((a) => a.enabled && a.quote !== a.dex_route.quote)) {
       ctx.addIssue({ code: 'custom', path: ['basis', 'source'], message: 'the basis is observed on Bitstamp but venues.bitstamp.enabled is false: enable it, or set basis.source: fixed', input: cfg.basis.source });
     }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { ConfigError, loadConfig, parseConfig } from '../../../src/shared/config/index.ts';
 
 const DEFAULT = new URL('../../../config/default.yaml', import.meta.url).pathname;
@@ -32,6 +33,32 @@ describe('config', () => {
     expect(cfg.venues.gemini.urls.live?.private_ws).toBe('wss://api.gemini.com/v1/order/events');
     expect(cfg.venues.bitstamp.urls.live?.private_ws).toBeUndefined();
     expect(cfg.assets[0]!.risk).toMatchObject({ anomaly_sigma: 3, anomaly_window_sec: 60, anomaly_resume_sec: 120 });
+  });
+
+  it('live mode refuses two assets signing on one Gemini key (nonces are per key) and names the fix', async () => {
+    const doc = YAML.parse(text) as { mode: string; assets: { asset: string; enabled?: boolean; cex_routes: { venue: string; credentials?: object }[] }[] };
+    doc.mode = 'live';
+    doc.assets[1]!.enabled = true; // BTC trades on Gemini too
+    const p = problems(YAML.stringify(doc));
+    expect(p).toEqual([expect.stringMatching(/^assets\[1\]\.cex_routes\[1\]\.credentials: SOL and BTC would both sign Gemini requests with the key in GEMINI_API_KEY; .*Give BTC its own key: credentials: \{ api_key_env: GEMINI_API_KEY_BTC/)]);
+    // Its own key names: valid; and the executor's slice reads those names.
+    doc.assets[1]!.cex_routes.find((r) => r.venue === 'gemini')!.credentials = { api_key_env: 'GEMINI_API_KEY_BTC', api_secret_env: 'GEMINI_API_SECRET_BTC' };
+    const cfg = parseConfig(YAML.stringify(doc), 'live.yaml');
+    expect(cfg.assets[1]!.cex_routes.find((r) => r.venue === 'gemini')).toMatchObject({ credentials: { api_key_env: 'GEMINI_API_KEY_BTC' } });
+    const { buildTopology } = await import('../../../src/supervisor/topology.ts');
+    const gemEnv = (asset: string) => ((buildTopology(cfg).actors.find((a) => a.name === `executor:${asset}`)!.slice as { cex: { venue: string; env: Record<string, string> }[] }).cex.find((c) => c.venue === 'gemini')!.env);
+    expect(gemEnv('BTC')).toEqual({ api_key_env: 'GEMINI_API_KEY_BTC', api_secret_env: 'GEMINI_API_SECRET_BTC' });
+    expect(gemEnv('SOL')).toEqual({ api_key_env: 'GEMINI_API_KEY', api_secret_env: 'GEMINI_API_SECRET' });
+    // In sim mode the simulator's one test key is exported under every name an asset gives.
+    const { exportSimCredentials } = await import('../../../src/supervisor/sim-wiring.ts');
+    const env: Record<string, string> = {};
+    const creds = { coinbase: { es256: { key_name: 'k', private_key_pem: 'p' } }, gemini: { api_key: 'gk', api_secret: 'gs' }, bitstamp: { api_key: 'bk', api_secret: 'bs' } };
+    exportSimCredentials(cfg, { credentials: creds as never, solana: { wallet: { secretKey: new Uint8Array(64) } } }, env);
+    expect([env.GEMINI_API_KEY, env.GEMINI_API_KEY_BTC, env.GEMINI_API_SECRET_BTC]).toEqual(['gk', 'gk', 'gs']);
+    // Sim and paper modes share the simulator's one key (paper sends nothing): no such rule.
+    doc.assets[1]!.cex_routes.find((r) => r.venue === 'gemini')!.credentials = undefined;
+    doc.mode = 'sim';
+    expect(() => parseConfig(YAML.stringify(doc), 'sim.yaml')).not.toThrow();
   });
 
   it('applies command-line overrides for mode, port and data dir', () => {
