@@ -108,6 +108,8 @@ export function buildReport(raw: SloRaw, frame: FrameToSignal | null) {
       rate: raw.opts.rate,
       latency_model: raw.opts.latency,
       engine_start_s: Math.round(raw.engine_start_s * 10) / 10,
+      // Lifted for the run: a day's risk budget is not what a minutes-long run measures.
+      daily_caps: Object.fromEntries(raw.config.assets.filter((a) => a.enabled).map((a) => [a.asset, { notional_quote: a.risk.max_daily_notional_quote, trades: a.risk.max_daily_trades, loss_abs: a.risk.max_daily_loss_abs }])),
       model_steps: raw.steps,
       node: process.version,
       cpus: cpus().length,

@@ -128,10 +128,23 @@ async function waitReady(engine: Engine, progress: Progress): Promise<void> {
   }
 }
 
+/** The daily caps during a run (see runSlo). */
+export const RUN_DAILY_CAPS = { max_daily_notional_quote: 1e9, max_daily_trades: 1e6 } as const;
+
 export async function runSlo(o: SloOptions, deps: SloDeps): Promise<SloRaw> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cambist-bench-'));
   const loaded = deps.loadConfig(o.config_file, { dataDir, port: 0 });
-  const config: Config = { ...loaded, mode: 'sim', log: { level: 'error' }, sim: { ...loaded.sim, seed: o.seed ?? loaded.sim.seed } };
+  // A run compresses a day's windows into minutes (one every ~15 s here, thousands a day), so the
+  // per-day risk budget (50,000 notional, 500 trades by default) would stop trading after ~100
+  // trades and the run would measure the cap, not the engine. The daily caps are lifted for the run
+  // (RUN_DAILY_CAPS, reported under run.daily_caps); every other risk limit stays as configured.
+  const config: Config = {
+    ...loaded,
+    mode: 'sim',
+    log: { level: 'error' },
+    sim: { ...loaded.sim, seed: o.seed ?? loaded.sim.seed },
+    assets: loaded.assets.map((a) => ({ ...a, risk: { ...a.risk, ...RUN_DAILY_CAPS } })),
+  };
   const log = deps.createLogger({ level: 'error', name: 'bench', destination: process.stderr });
   const progress = new Progress(o.progress, o.duration_s + (o.stress_rate > 0 ? o.stress_duration_s : 0));
   progress.status('starting engine');

@@ -54,6 +54,8 @@ describe('cambist bench (5 s)', () => {
     expect(rss).toBeGreaterThan(20);
     expect(rss).toBeLessThan(8_000);
     for (const k of KEYS) expect(report[k]).toHaveProperty('pass');
+    // The daily caps are lifted for the run, and the report says so.
+    expect((report.run as { daily_caps: Record<string, { notional_quote: number }> }).daily_caps.SOL!.notional_quote).toBe(1e9);
     // The windows scenario scheduled at least one window that the simulator reports as ground truth.
     expect(raw.truth.length).toBeGreaterThan(0);
 
