@@ -341,9 +341,10 @@ export class ExecutorEngine {
       clock: this.d.clock,
       log: this.d.log,
       hedge: { maxLossPct: this.slice.hedge.max_loss_pct, attempts: this.slice.hedge.attempts },
-      ...(onlyUnknown ? { states: ['unknown'] as const, skip: this.running } : {}),
+      ...(onlyUnknown ? { states: ['unknown', 'filled'] as const, skip: this.running } : {}),
     });
     for (const r of rec) {
+      if (r.reverified) continue;
       if (r.unhedgedQuote > 0) this.unhedged.set(r.key, r.unhedgedQuote);
       // Tell the signal: the window that emitted this trade is waiting for its result.
       const t = r.trade;
@@ -359,7 +360,7 @@ export class ExecutorEngine {
       );
     }
     if (rec.length > 0) this.checkExposure();
-    return rec.length;
+    return rec.filter((r) => !r.reverified).length;
   }
 
   /**

@@ -45,7 +45,10 @@ export interface Leg {
   reconcile(r: LegRequest, ref: string, validUntilHeight?: number): Promise<LegResult>;
   /** DEX: the last block height at which the prepared transaction `ref` can land, to store with the intent. */
   validUntilHeight?(ref: string): number | undefined;
-  /** Re-read the venue's records of a finished leg (fills / token balance changes). */
+  /**
+   * Re-read the venue's records of a finished leg (fills / token balance changes). Throws when they
+   * cannot be read: an unread record is never a verification (see `verifyLegs` in trade.ts).
+   */
   verify(r: LegRequest, res: LegResult): Promise<LegResult>;
   /** Free balances: base and quote. */
   balances(): Promise<{ base: number; quote: number }>;

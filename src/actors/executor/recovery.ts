@@ -2,22 +2,27 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { Leg as LegRecord, Store, TradeRecord, TradeState } from '../../shared/store/index.ts';
 import type { Leg, LegRequest, LegResult } from './legs.ts';
-import { flatten } from './trade.ts';
+import { flatten, VERIFY_UNREAD, verifyLegs } from './trade.ts';
+
+const NO_RETRY = { attempts: 1, everyMs: 0, sleep: async () => undefined };
 
 /**
  * Startup is recovery (crash-only, DESIGN §13.5): every trade this asset left in a non-final state
  * is settled from the venues' own records before a new one is taken — the CEX order by its client
  * order id, the swap by the signature written into the intent before it was sent. Nothing is
  * re-sent and nothing is assumed: what cannot be settled stays `unknown` for the operator, and a
- * mismatch between the legs is reported `unhedged` with its exposure.
+ * mismatch between the legs is reported `unhedged` with its exposure. `filled` is listed only for
+ * the trades whose verification could not read the venue (VERIFY_UNREAD): those are read again.
  */
-export const OPEN_STATES: readonly TradeState[] = ['intent', 'submitted', 'reconciling', 'unknown', 'hedging', 'partial', 'failed_leg'];
+export const OPEN_STATES: readonly TradeState[] = ['intent', 'submitted', 'reconciling', 'unknown', 'hedging', 'partial', 'failed_leg', 'filled'];
 
 export interface Recovered {
   key: string;
   state: TradeState;
   unhedgedQuote: number;
   trade: TradeRecord;
+  /** A settled (`filled`) trade only read again: its result was published when it settled. */
+  reverified?: boolean;
 }
 
 function requestOf(t: TradeRecord, i: number): LegRequest {
@@ -53,11 +58,36 @@ export async function recoverTrades(o: {
     const page = await o.store.listTrades({ asset: o.asset, state: o.states ?? OPEN_STATES, limit: 200, ...(cursor ? { cursor } : {}) });
     // Trades settle independently (one venue lookup each): a few at a time, so a restart with
     // several trades in flight is back in service in about one round trip, not one per trade.
-    const todo = page.items.filter((t) => !o.skip?.has(t.trade_key));
-    for (let i = 0; i < todo.length; i += RECOVER_CONCURRENCY) out.push(...(await Promise.all(todo.slice(i, i + RECOVER_CONCURRENCY).map((t) => recoverOne(o, t)))));
+    // A `filled` trade is settled; only one whose verification could not read the venue is read again.
+    const todo = page.items.filter((t) => !o.skip?.has(t.trade_key) && (t.state !== 'filled' || t.reason?.includes(VERIFY_UNREAD)));
+    const one = (t: TradeRecord) => (t.state === 'filled' ? reverify(o, t) : recoverOne(o, t));
+    for (let i = 0; i < todo.length; i += RECOVER_CONCURRENCY) out.push(...(await Promise.all(todo.slice(i, i + RECOVER_CONCURRENCY).map(one))));
     cursor = page.next_cursor;
   } while (cursor);
   return out;
+}
+
+/**
+ * A trade both of whose legs filled but whose verification could not read the venue's records:
+ * read them again from the stored legs (nothing is reconciled or re-sent). Verified, or a reason
+ * that says what differs; still unreadable, it stays as it is for the next pass.
+ */
+async function reverify(o: Parameters<typeof recoverTrades>[0], t: TradeRecord): Promise<Recovered> {
+  const cexLeg = o.cexByVenue.get(t.cex_venue);
+  const dexLeg = o.dexByRoute.get(t.dex_route);
+  const same = { key: t.trade_key, state: t.state, unhedgedQuote: 0, trade: t, reverified: true };
+  if (!cexLeg || !dexLeg || t.legs.length < 2) return same;
+  const stored = (l: LegRecord): LegResult => ({ status: 'filled', filledBase: l.filled_size_base, avgPrice: l.avg_price ?? 0, feeQuote: l.fee_quote ?? 0, ref: l.signature ?? l.order_id, reason: null, doneUs: l.filled_us ?? 0 });
+  const cex = stored(t.legs[0]!);
+  const dex = stored(t.legs[1]!);
+  const dust = Math.max(1e-9 * Math.max(1, t.legs[0]!.size_base), (cexLeg.sizeStep ?? 0) / 2);
+  const v = await verifyLegs(cexLeg, dexLeg, { cex: requestOf(t, 0), dex: requestOf(t, 1) }, cex, dex, dust, NO_RETRY);
+  if (v.reason?.startsWith(VERIFY_UNREAD)) return same;
+  const legs = [settle(t.legs[0]!, v.cex), { ...settle(t.legs[1]!, v.dex), order_id: t.legs[1]!.order_id }, ...t.legs.slice(2)];
+  const reason = v.state === 'verified' ? 'verified on a later pass (the venue records were unreadable at first)' : v.reason;
+  await o.store.updateTrade(t.trade_key, { state: v.state, legs, reason, updated_ts_ms: Math.floor(o.clock.nowMs()) });
+  o.log.info({ correlation_id: t.trade_key, state: v.state }, 'trade verified again');
+  return { key: t.trade_key, state: v.state, unhedgedQuote: 0, trade: t, reverified: true };
 }
 
 async function recoverOne(o: Parameters<typeof recoverTrades>[0], t: TradeRecord): Promise<Recovered> {
@@ -123,17 +153,12 @@ async function recoverOne(o: Parameters<typeof recoverTrades>[0], t: TradeRecord
     } else if (Math.abs(residual) <= dust) {
       // Both legs filled: verify them as a live trade is verified (the venue's fill records, the
       // transaction's balance changes), so the trade ends final and no later restart revisits it.
-      const [vc, vd] = await Promise.all([cexLeg.verify(cexReq, cex), dexLeg.verify(dexReq, dex)]);
-      const same = (a: LegResult, b: LegResult) => Math.abs(a.filledBase - b.filledBase) <= dust;
-      if (same(vc, cex) && same(vd, dex)) {
-        state = 'verified';
-        reason = 'after restart: legs settled and verified from venue records';
-      } else {
-        state = 'filled';
-        reason = `after restart: verification differs: cex ${vc.filledBase} vs ${cex.filledBase}, dex ${vd.filledBase} vs ${dex.filledBase}`;
-      }
-      cex = vc;
-      dex = vd;
+      // One read, no waiting: an unreadable record leaves it `filled` for the periodic pass.
+      const v = await verifyLegs(cexLeg, dexLeg, { cex: cexReq, dex: dexReq }, cex, dex, dust, NO_RETRY);
+      state = v.state;
+      reason = v.state === 'verified' ? 'after restart: legs settled and verified from venue records' : `after restart: ${v.reason}`;
+      cex = v.cex;
+      dex = v.dex;
     } else {
       // One leg filled and the other did not (the crash came between them, or before the hedge):
       // flatten it now, bounded in loss like a live hedge, rather than leave it to the exposure clock.

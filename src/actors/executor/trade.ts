@@ -118,6 +118,45 @@ function quoteFlow(side: 'buy' | 'sell', r: LegResult): number {
   return (side === 'sell' ? gross : -gross) - r.feeQuote;
 }
 
+/** Reason prefix of a trade left `filled` because a venue's records could not be read (re-tried later). */
+export const VERIFY_UNREAD = 'verification could not read the venue records';
+
+/**
+ * Verification: both legs re-read from the venue's own records (CEX fills, the transaction's
+ * balance changes). A read that fails is venue weather (a 5xx on the fills endpoint), not a broken
+ * invariant: retried `attempts` times, then the trade stays `filled` (both legs did fill, per the
+ * venues' answers to the orders) with a `VERIFY_UNREAD` reason, which the executor's periodic
+ * settle pass verifies again, instead of crashing the executor and every trade in it.
+ */
+export async function verifyLegs(
+  cexLeg: Leg,
+  dexLeg: Leg,
+  req: { cex: LegRequest; dex: LegRequest },
+  cex: LegResult,
+  dex: LegResult,
+  dust: number,
+  retry: { attempts: number; everyMs: number; sleep: (ms: number) => Promise<void> },
+): Promise<{ state: 'verified' | 'filled'; reason: string | null; cex: LegResult; dex: LegResult }> {
+  const read = async (leg: Leg, r: LegRequest, res: LegResult): Promise<LegResult | string> => {
+    for (let i = 0; ; i++) {
+      try {
+        return await leg.verify(r, res);
+      } catch (e) {
+        if (i + 1 >= Math.max(1, retry.attempts)) return `${leg.venue}: ${e instanceof Error ? e.message : String(e)}`;
+        await retry.sleep(retry.everyMs * (i + 1));
+      }
+    }
+  };
+  const [vc, vd] = await Promise.all([read(cexLeg, req.cex, cex), read(dexLeg, req.dex, dex)]);
+  if (typeof vc === 'string' || typeof vd === 'string') {
+    const what = [vc, vd].filter((v) => typeof v === 'string').join('; ').slice(0, 240);
+    return { state: 'filled', reason: `${VERIFY_UNREAD} (${what}); fills as the venues answered the orders`, cex, dex };
+  }
+  const same = (a: LegResult, b: LegResult) => Math.abs(a.filledBase - b.filledBase) <= dust;
+  if (same(vc, cex) && same(vd, dex)) return { state: 'verified', reason: null, cex: vc, dex: vd };
+  return { state: 'filled', reason: `verification differs: cex ${vc.filledBase} vs ${cex.filledBase}, dex ${vd.filledBase} vs ${dex.filledBase}`, cex: vc, dex: vd };
+}
+
 /**
  * Both legs must trade the same base amount, so the size is first rounded down to the coarser of
  * the two venues' steps (the CEX's size increment, 1e-8 SOL, against the pool's 1e-9): otherwise
@@ -319,30 +358,11 @@ export async function runTrade(plan: TradePlan, d: TradeDeps): Promise<TradeOutc
   }
 
   if (out.state === 'filled') {
-    // Verification: the venue's own fill records and the transaction's balance changes. A read
-    // that fails is venue weather (a 5xx on the fills endpoint), not a broken invariant: retried on
-    // the reconcile budget, then the trade stays `filled` (both legs did fill, per the venues'
-    // order answers) with the reason, instead of crashing the executor and every trade in it.
-    const verify = async (leg: Leg, r: LegRequest, res: LegResult): Promise<LegResult | string> => {
-      for (let i = 0; ; i++) {
-        try {
-          return await leg.verify(r, res);
-        } catch (e) {
-          if (i + 1 >= Math.max(1, d.reconcile.attempts)) return `${leg.venue}: ${e instanceof Error ? e.message : String(e)}`;
-          await d.sleep(d.reconcile.everyMs * (i + 1));
-        }
-      }
-    };
-    const [vc, vd] = await Promise.all([verify(d.cex, req.cex, cex), verify(d.dex, req.dex, dex)]);
-    if (typeof vc === 'string' || typeof vd === 'string') {
-      out.reason = `verification could not read the venue records (${[vc, vd].filter((v) => typeof v === 'string').join('; ').slice(0, 240)}); fills as the venues answered the orders`;
-    } else {
-      const same = (a: LegResult, b: LegResult) => Math.abs(a.filledBase - b.filledBase) <= dust;
-      if (same(vc, cex) && same(vd, dex)) out.state = 'verified';
-      else out.reason = `verification differs: cex ${vc.filledBase} vs ${cex.filledBase}, dex ${vd.filledBase} vs ${dex.filledBase}`;
-      out.cex = cex = vc;
-      out.dex = dex = vd;
-    }
+    const v = await verifyLegs(d.cex, d.dex, req, cex, dex, dust, { attempts: d.reconcile.attempts, everyMs: d.reconcile.everyMs, sleep: d.sleep });
+    out.state = v.state;
+    out.reason = v.reason;
+    out.cex = cex = v.cex;
+    out.dex = dex = v.dex;
     at('after-verify');
   }
   at('before-final');

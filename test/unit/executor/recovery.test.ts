@@ -104,4 +104,33 @@ describe('executor recovery after a restart', () => {
     expect(legs[2]).toMatchObject({ venue: 'whirlpool#0', side: 'buy', status: 'filled' });
     expect(legs[2]!.signature).toBeTruthy();
   });
+  it('a trade whose verification could not read the venue stays filled, and a later pass verifies it from its stored legs', async () => {
+    await intent('k-unread', 'submitted');
+    class Unreadable extends FakeLeg {
+      down = true;
+      override async verify(r: Parameters<FakeLeg['verify']>[0], res: Parameters<FakeLeg['verify']>[1]) {
+        if (this.down) throw new Error('HTTP 503 on historical fills');
+        return super.verify(r, res);
+      }
+    }
+    const cex = new Unreadable('coinbase', () => ({ status: 'filled' }), () => ({ status: 'filled' }));
+    const dex = new FakeLeg('whirlpool#0', () => ({ status: 'filled' }), () => ({ status: 'filled' }));
+    // Restart with the fills endpoint down: settled from the order lookups, not verified, no throw.
+    expect((await run(cex, dex)).map((r) => r.state)).toEqual(['filled']);
+    const t = (await store.getTrade('k-unread'))!;
+    expect(t.reason).toMatch(/^after restart: verification could not read the venue records \(coinbase: HTTP 503/);
+    expect(t.legs[0]).toMatchObject({ status: 'filled', filled_size_base: 2 });
+    // Still down: left as it is, nothing looked up again (reconcile counts stay).
+    const before = [cex.reconciles, dex.reconciles];
+    expect((await run(cex, dex)).map((r) => [r.state, r.reverified])).toEqual([['filled', true]]);
+    expect([cex.reconciles, dex.reconciles]).toEqual(before);
+    // Back: verified from the stored legs; nothing reconciled, nothing sent.
+    cex.down = false;
+    expect((await run(cex, dex)).map((r) => r.state)).toEqual(['verified']);
+    expect((await store.getTrade('k-unread'))!).toMatchObject({ state: 'verified', reason: expect.stringMatching(/verified on a later pass/) });
+    expect([cex.reconciles, dex.reconciles]).toEqual(before);
+    expect([cex.submits.length, dex.submits.length]).toEqual([0, 0]);
+    // A verified (or a differing) trade is never picked up again.
+    expect(await run(cex, dex)).toEqual([]);
+  });
 });

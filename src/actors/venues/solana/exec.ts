@@ -304,13 +304,16 @@ export class SolanaDexLeg implements Leg {
 
   async verify(r: LegRequest, res: LegResult): Promise<LegResult> {
     if (res.ref === null || res.ref.startsWith(UNSIGNED) || (res.status !== 'filled' && res.status !== 'partial')) return res;
+    // An unreadable record is not a verification: throw (Leg.verify's contract), so the trade is
+    // not counted verified on the strength of its own answer.
+    let eff;
     try {
-      const eff = await this.readEffect(res.ref);
-      if (eff === undefined) return { ...res, reason: 'verification unavailable: getTransaction returned nothing' };
-      return { ...this.fromEffect(r, res.ref, eff), doneUs: res.doneUs };
+      eff = await this.readEffect(res.ref);
     } catch (e) {
-      return { ...res, reason: `verification unavailable: ${errorMessage(e)}` };
+      throw new CambistError('SOLANA_VERIFY_UNAVAILABLE', `verification unavailable: ${errorMessage(e)}`, { retry: 'retryable', cause: e });
     }
+    if (eff === undefined) throw new CambistError('SOLANA_VERIFY_UNAVAILABLE', 'verification unavailable: getTransaction returned nothing', { retry: 'retryable' });
+    return { ...this.fromEffect(r, res.ref, eff), doneUs: res.doneUs };
   }
 
   async balances(): Promise<{ base: number; quote: number }> {

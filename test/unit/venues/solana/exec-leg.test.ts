@@ -203,8 +203,7 @@ describe('SolanaDexLeg outcomes (scripted node)', () => {
     expect(res.reason).toContain('do not match a sell');
     fail = true;
     const filled = { ...res, status: 'filled' as const, filledBase: 1 };
-    const v = await leg.verify(r, filled);
-    expect(v.filledBase).toBe(1);
-    expect(v.reason).toContain('verification unavailable');
+    // Unreadable is not verified: it throws, and the trade stays `filled` with the reason.
+    await expect(leg.verify(r, filled)).rejects.toMatchObject({ code: 'SOLANA_VERIFY_UNAVAILABLE', message: expect.stringContaining('verification unavailable') });
   });
 });
