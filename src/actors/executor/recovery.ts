@@ -37,6 +37,7 @@ function requestOf(t: TradeRecord, i: number): LegRequest {
  */
 const BLOCKHASH_LIFETIME_MS = 120_000;
 const RECOVER_CONCURRENCY = 8;
+const REVERIFY_FOR_MS = 24 * 3_600_000;
 
 export async function recoverTrades(o: {
   store: Store;
@@ -58,8 +59,11 @@ export async function recoverTrades(o: {
     const page = await o.store.listTrades({ asset: o.asset, state: o.states ?? OPEN_STATES, limit: 200, ...(cursor ? { cursor } : {}) });
     // Trades settle independently (one venue lookup each): a few at a time, so a restart with
     // several trades in flight is back in service in about one round trip, not one per trade.
-    // A `filled` trade is settled; only one whose verification could not read the venue is read again.
-    const todo = page.items.filter((t) => !o.skip?.has(t.trade_key) && (t.state !== 'filled' || t.reason?.includes(VERIFY_UNREAD)));
+    // A `filled` trade is settled; only one whose verification could not read the venue is read
+    // again, for a day (a venue that still cannot show a day-old fill is a question for an operator).
+    const now = o.clock.nowMs();
+    const reread = (t: TradeRecord) => t.reason?.includes(VERIFY_UNREAD) === true && now - t.created_ts_ms < REVERIFY_FOR_MS;
+    const todo = page.items.filter((t) => !o.skip?.has(t.trade_key) && (t.state !== 'filled' || reread(t)));
     const one = (t: TradeRecord) => (t.state === 'filled' ? reverify(o, t) : recoverOne(o, t));
     for (let i = 0; i < todo.length; i += RECOVER_CONCURRENCY) out.push(...(await Promise.all(todo.slice(i, i + RECOVER_CONCURRENCY).map(one))));
     cursor = page.next_cursor;

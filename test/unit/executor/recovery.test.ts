@@ -20,11 +20,11 @@ const leg = (venue: string, side: 'buy' | 'sell', extra: Partial<TradeRecord['le
   status: 'pending' as const, order_id: null, signature: null, sent_us: null, ack_us: null, filled_us: null, ...extra,
 });
 
-async function intent(key: string, state: TradeRecord['state']): Promise<void> {
+async function intent(key: string, state: TradeRecord['state'], createdMs = 1): Promise<void> {
   await store.insertTradeIntent({
     trade_key: key, asset: 'SOL', cex_venue: 'coinbase', dex_route: 'whirlpool#0', direction: 'buy_cex_sell_dex', window_id: '1', attempt: 1, state,
     legs: [leg('coinbase', 'buy'), leg('whirlpool#0', 'sell', { signature: 'sig-1' })], predicted_pnl_quote: 4, realised_pnl_quote: null, reason: null,
-    tick_recv_us: 1, decided_us: 2, created_ts_ms: 1, updated_ts_ms: 1,
+    tick_recv_us: 1, decided_us: 2, created_ts_ms: createdMs, updated_ts_ms: createdMs,
   });
 }
 
@@ -105,7 +105,9 @@ describe('executor recovery after a restart', () => {
     expect(legs[2]!.signature).toBeTruthy();
   });
   it('a trade whose verification could not read the venue stays filled, and a later pass verifies it from its stored legs', async () => {
-    await intent('k-unread', 'submitted');
+    await intent('k-unread', 'submitted', 1_800_000_000_000 - 60_000);
+    await intent('k-old', 'filled', 1_800_000_000_000 - 2 * 86_400_000);
+    await store.updateTrade('k-old', { reason: 'verification could not read the venue records (coinbase: 503)', updated_ts_ms: 2 });
     class Unreadable extends FakeLeg {
       down = true;
       override async verify(r: Parameters<FakeLeg['verify']>[0], res: Parameters<FakeLeg['verify']>[1]) {
@@ -130,7 +132,8 @@ describe('executor recovery after a restart', () => {
     expect((await store.getTrade('k-unread'))!).toMatchObject({ state: 'verified', reason: expect.stringMatching(/verified on a later pass/) });
     expect([cex.reconciles, dex.reconciles]).toEqual(before);
     expect([cex.submits.length, dex.submits.length]).toEqual([0, 0]);
-    // A verified (or a differing) trade is never picked up again.
+    // A verified trade is never picked up again, nor an unreadable one more than a day old.
     expect(await run(cex, dex)).toEqual([]);
+    expect((await store.getTrade('k-old'))!.state).toBe('filled');
   });
 });
