@@ -99,6 +99,8 @@ export class SolanaFeed {
   readonly notifyToQuote = new LatencyHistogram();
   messages = 0;
   resnapshots = 0;
+  /** Re-snapshots applied (the state read after the subscriptions is in): tests wait on it. */
+  resnapshotsDone = 0;
   tickArrayMoves = 0;
   rpcErrors = 0;
   jupiterErrors = 0;
@@ -241,6 +243,7 @@ export class SolanaFeed {
   private async resnapshot(): Promise<void> {
     this.resnapshots++;
     await this.snapshot(false);
+    this.resnapshotsDone++;
     for (const r of this.routes) this.syncSubscriptions(r);
   }
 
