@@ -80,8 +80,8 @@ export class BasisGate {
 
 /**
  * "A move larger than `anomaly_sigma` σ within `anomaly_window_sec`" needs σ of window-long moves.
- * Two estimates, the larger wins (a false trip pauses the asset until an operator resumes it, so the
- * gate errs towards not tripping):
+ * Two estimates, the larger wins (a false trip pauses the asset for at least `anomaly_resume_sec`,
+ * or until an operator resumes it when that is 0, so the gate errs towards not tripping):
  * - σ per √ms from every consecutive pair of samples (Σr² / Σdt), scaled by the time elapsed: right
  *   for a random walk, too small for a price that moves smoothly (a median of lagged books trends
  *   over seconds, so 250 ms steps understate a minute's move: on the simulator's calm market the
