@@ -218,7 +218,7 @@ export const configSchema = z
       })
       .prefault({}),
     /**
-     * Sim mode: the seed and the scenario (`config/scenarios/<name>.yaml`: calm, windows, chaos).
+     * Sim mode: the seed and the scenario (`config/scenarios/<name>.yaml`: calm, windows, chaos, depeg).
      * `windows` by default, so a first `npm start` shows the engine finding and trading gaps.
      */
     sim: z.strictObject({ seed: z.number().int().default(1), scenario: z.string().min(1).default('windows') }).prefault({}),
