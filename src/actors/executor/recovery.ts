@@ -81,9 +81,8 @@ async function reverify(o: Parameters<typeof recoverTrades>[0], t: TradeRecord):
   const dexLeg = o.dexByRoute.get(t.dex_route);
   const same = { key: t.trade_key, state: t.state, unhedgedQuote: 0, trade: t, reverified: true };
   if (!cexLeg || !dexLeg || t.legs.length < 2) return same;
-  const stored = (l: LegRecord): LegResult => ({ status: 'filled', filledBase: l.filled_size_base, avgPrice: l.avg_price ?? 0, feeQuote: l.fee_quote ?? 0, ref: l.signature ?? l.order_id, reason: null, doneUs: l.filled_us ?? 0 });
-  const cex = stored(t.legs[0]!);
-  const dex = stored(t.legs[1]!);
+  const cex = storedResult(t.legs[0]!, 'filled');
+  const dex = storedResult(t.legs[1]!, 'filled');
   const dust = Math.max(1e-9 * Math.max(1, t.legs[0]!.size_base), (cexLeg.sizeStep ?? 0) / 2);
   const v = await verifyLegs(cexLeg, dexLeg, { cex: requestOf(t, 0), dex: requestOf(t, 1) }, cex, dex, dust, NO_RETRY);
   if (v.reason?.startsWith(VERIFY_UNREAD)) return same;
@@ -121,7 +120,7 @@ async function recoverOne(o: Parameters<typeof recoverTrades>[0], t: TradeRecord
     const st = h.status === 'cancelled' ? 'no_fill' : h.status;
     hedges.push(
       st === 'filled' || st === 'partial' || st === 'no_fill' || st === 'rejected'
-        ? { status: st, filledBase: h.filled_size_base, avgPrice: h.avg_price ?? 0, feeQuote: h.fee_quote ?? 0, ref: h.order_id ?? h.signature, reason: null, doneUs: h.filled_us ?? 0 }
+        ? storedResult(h, st)
         : h.signature
           ? await dexLeg.reconcile(requestOf(t, i), h.signature, h.valid_until_height ?? undefined)
           : await cexLeg.reconcile(requestOf(t, i), h.client_order_id),
@@ -202,6 +201,11 @@ async function recoverOne(o: Parameters<typeof recoverTrades>[0], t: TradeRecord
   await o.store.updateTrade(t.trade_key, { state, legs, reason, updated_ts_ms: nowMs });
   o.log.warn({ correlation_id: t.trade_key, state, reason }, 'trade recovered after restart');
   return { key: t.trade_key, state, unhedgedQuote, trade: t };
+}
+
+/** A leg as the store holds it, back as a result (a settled leg needs no venue lookup). */
+function storedResult(l: LegRecord, status: LegResult['status']): LegResult {
+  return { status, filledBase: l.filled_size_base, avgPrice: l.avg_price ?? 0, feeQuote: l.fee_quote ?? 0, ref: l.order_id ?? l.signature, reason: null, doneUs: l.filled_us ?? 0 };
 }
 
 function settle(l: LegRecord, r: LegResult): LegRecord {

@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/clock.ts';
+import { errorMessage } from '../../shared/errors.ts';
 import { clientOrderId } from '../../shared/ids.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { Direction, Leg as LegRecord, Store, TradeRecord, TradeState } from '../../shared/store/index.ts';
@@ -142,7 +143,7 @@ export async function verifyLegs(
       try {
         return await leg.verify(r, res);
       } catch (e) {
-        if (i + 1 >= Math.max(1, retry.attempts)) return `${leg.venue}: ${e instanceof Error ? e.message : String(e)}`;
+        if (i + 1 >= Math.max(1, retry.attempts)) return `${leg.venue}: ${errorMessage(e)}`;
         await retry.sleep(retry.everyMs * (i + 1));
       }
     }

@@ -21,17 +21,20 @@ afterEach(async () => {
  * that verification (the fills endpoint, REST) could not be read. Without the stream the same leg
  * stays `unknown` (the unit tests in test/unit/executor/order-watch.test.ts show that side).
  */
+/** The engine on the simulators with SOL 400 bps cheap on one CEX (buy there, sell on the pool) from 3 s in, for 5 s. */
+async function cheapOn(venue: 'coinbase' | 'gemini'): Promise<Engine> {
+  engine = await startEngine({
+    config: eagerSolConfig(testConfig({ data_dir: mkdtempSync(join(tmpdir(), 'cambist-stream-')) })),
+    log: createLogger({ level: 'silent' }),
+    sim: { auto_dislocations: false, dislocations: [{ asset: 'SOL', venue, bps: -400, duration_ms: 5_000, delay_ms: 3_000 }] },
+  });
+  return engine;
+}
+
 describe('private order stream', () => {
   it('settles a CEX leg whose REST answer and lookups all fail from the Coinbase user channel', async () => {
-    const cfg = eagerSolConfig(testConfig({ data_dir: mkdtempSync(join(tmpdir(), 'cambist-stream-')) }));
-    engine = await startEngine({
-      config: cfg,
-      log: createLogger({ level: 'silent' }),
-      // Coinbase 400 bps cheap against everything else: buy there, sell on the pool. A first window
-      // with REST healthy proves the executor has its balances (the signal sizes nothing without).
-      sim: { auto_dislocations: false, dislocations: [{ asset: 'SOL', venue: 'coinbase', bps: -400, duration_ms: 5_000, delay_ms: 3_000 }] },
-    });
-    const e = engine;
+    // A first window with REST healthy proves the executor has its balances (the signal sizes nothing without).
+    const e = await cheapOn('coinbase');
     const finished = (since: number) => async () => {
       const page = await e.store.listTrades({ asset: 'SOL', limit: 200 });
       const done = page.items.filter((t) => t.cex_venue === 'coinbase' && t.created_ts_ms > since && !['intent', 'submitted', 'reconciling'].includes(t.state));
@@ -61,13 +64,7 @@ describe('private order stream', () => {
   }, 120_000);
 
   it('the Gemini order-events stream authenticates beside REST on one nonce sequence and sees our orders', async () => {
-    const cfg = eagerSolConfig(testConfig({ data_dir: mkdtempSync(join(tmpdir(), 'cambist-stream-')) }));
-    engine = await startEngine({
-      config: cfg,
-      log: createLogger({ level: 'silent' }),
-      sim: { auto_dislocations: false, dislocations: [{ asset: 'SOL', venue: 'gemini', bps: -400, duration_ms: 5_000, delay_ms: 3_000 }] },
-    });
-    const e = engine;
+    const e = await cheapOn('gemini');
     await waitFor(async () => (await e.store.listTrades({ asset: 'SOL', limit: 100 })).items.find((t) => t.cex_venue === 'gemini' && t.state === 'verified'), 'a verified Gemini trade', 60_000, 250);
     const counters = async () => (await e.supervisor.handle('executor:SOL').api!.stats()).counters;
     // The stream's update for our IOC may trail the REST answer by a moment.
